@@ -1,0 +1,33 @@
+"""GardenHub: shifts, plots and calendar feeds for community gardens."""
+
+from flask import Flask
+
+from gardenhub import cli, config, errors, extensions
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_object(config.Defaults)
+    app.config.from_prefixed_env("GARDENHUB")
+    if test_config:
+        app.config.update(test_config)
+    config.finalize(app)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    extensions.init_app(app)
+    register_blueprints(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    from gardenhub.accounts.views import bp as accounts_bp
+    from gardenhub.pages import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(accounts_bp)

@@ -1,0 +1,1 @@
+"""People: accounts, roles, log-in, profile and the privacy choice."""

@@ -1,0 +1,87 @@
+"""Forms for registration, log-in, profile, password and roles."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+from gardenhub.accounts.models import Role
+from gardenhub.formfields import strip
+
+PASSWORD_RULE = Length(min=8, max=128, message="Use 8 to 128 characters.")
+
+
+class RegistrationForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        filters=[strip],
+        validators=[
+            InputRequired(),
+            Email(message="Enter a valid email address."),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+    display_name = StringField(
+        "Name shown in GardenHub",
+        filters=[strip],
+        validators=[DataRequired(message="Tell us what to call you."), Length(max=80)],
+        description="Other volunteers see it only if you choose so on your profile.",
+        render_kw={"autocomplete": "nickname"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired(), PASSWORD_RULE],
+        description="At least 8 characters. A few unrelated words make a good one.",
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[InputRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField("Keep me logged in on this device")
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(
+        "Name shown in GardenHub",
+        filters=[strip],
+        validators=[DataRequired(message="Your name cannot be empty."), Length(max=80)],
+    )
+    phone = StringField(
+        "Phone (optional)",
+        filters=[strip],
+        validators=[Optional(), Length(max=40)],
+        description="Only coordinators of projects you sign up for can see it.",
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    shows_name = BooleanField(
+        "Show my name to fellow volunteers",
+        description="Off: other volunteers see “A volunteer”. Coordinators of your "
+        "projects always see your name. The public never does.",
+    )
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[InputRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        "New password",
+        validators=[InputRequired(), PASSWORD_RULE],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices={r.value: r.value.title() for r in Role})

@@ -1,0 +1,89 @@
+"""The User model, roles and the Flask-Login loader."""
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from gardenhub.db import UTCDateTime, utcnow
+from gardenhub.extensions import db, login_manager
+
+
+class Role(StrEnum):
+    volunteer = "volunteer"
+    coordinator = "coordinator"
+    admin = "admin"
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(db.Model):
+    """A person: a registered account, or a guest a coordinator added by name.
+
+    Guests (walk-ins, people without a smartphone) have no email and no password
+    and can never log in.
+    """
+
+    __table_args__ = (
+        CheckConstraint("role in ('volunteer', 'coordinator', 'admin')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=Role.volunteer)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    is_guest: Mapped[bool] = mapped_column(default=False)
+    shows_name: Mapped[bool] = mapped_column(default=False)
+    # Flask-Login stores this, not the id, in the session and remember cookie;
+    # rotating it logs every copy of an old cookie out.
+    session_token: Mapped[str] = mapped_column(
+        String(64), unique=True, default=new_session_token
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+    # Flask-Login's user protocol.
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(
+            self.password_hash, password
+        )
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin
+
+    @property
+    def is_coordinator(self) -> bool:
+        """Holds the coordinator role (or admin); which projects is another question."""
+        return self.role in (Role.coordinator, Role.admin)
+
+
+@login_manager.user_loader
+def load_user(session_token: str) -> User | None:
+
+    return db.session.scalars(
+        select(User).where(User.session_token == session_token, User.is_active)
+    ).first()

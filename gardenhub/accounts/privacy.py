@@ -1,0 +1,52 @@
+"""The one place that decides how a person's name appears to a viewer."""
+
+from typing import Protocol
+
+from flask import Flask
+from flask_login import current_user
+
+ANONYMOUS_NAME = "A volunteer"
+
+
+class Managed(Protocol):
+    def can_manage(self, user) -> bool: ...
+
+
+def can_see_identity(viewer, person, context: Managed | None = None) -> bool:
+    """May `viewer` see who `person` is (name; contact data needs can_see_contact)?
+
+    Themselves and admins always; coordinators only inside what they manage
+    (`context`, e.g. the project of a roster); fellow logged-in volunteers only
+    when the person chose to show their name. The public never.
+    """
+    if person is None or viewer is None or not viewer.is_authenticated:
+        return False
+    if viewer.id == person.id or viewer.is_admin:
+        return True
+    if context is not None and context.can_manage(viewer):
+        return True
+    return bool(person.shows_name) and not person.is_guest
+
+
+def can_see_contact(viewer, person, context: Managed | None = None) -> bool:
+    if person is None or viewer is None or not viewer.is_authenticated:
+        return False
+    if viewer.id == person.id or viewer.is_admin:
+        return True
+    return context is not None and context.can_manage(viewer)
+
+
+def visible_name(viewer, person, context: Managed | None = None) -> str:
+    if can_see_identity(viewer, person, context):
+        return person.display_name
+    return ANONYMOUS_NAME
+
+
+def init_app(app: Flask) -> None:
+    @app.template_global("visible_name")
+    def visible_name_for_current_user(person, context=None) -> str:
+        return visible_name(current_user, person, context)
+
+    @app.template_global("can_see_contact")
+    def can_see_contact_for_current_user(person, context=None) -> bool:
+        return can_see_contact(current_user, person, context)

@@ -1,0 +1,51 @@
+"""Flask CLI commands: demo data and the first admin."""
+
+import click
+from flask import Flask, current_app
+
+from gardenhub import config, demo
+from gardenhub.accounts import services as accounts
+from gardenhub.accounts.models import Role
+from gardenhub.extensions import db
+
+users_cli = click.Group("users", help="Manage user accounts.")
+
+
+@users_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Administrator", show_default=True)
+@click.password_option(help="Asked for when not given.")
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create an admin account, or make an existing account admin."""
+    if not 8 <= len(password) <= 128:
+        raise click.BadParameter("use 8 to 128 characters", param_hint="password")
+    user = accounts.find_by_email(email)
+    if user is None:
+        user = accounts.register(email, name, password, role=Role.admin)
+        message = f"Created admin {user.email}."
+    else:
+        user.role = Role.admin
+        user.set_password(password)
+        message = f"{user.email} is now an admin; the password was reset."
+    db.session.commit()
+    click.echo(message)
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load demo data (development only; safe to run again)."""
+    if not config.is_development(current_app.config):
+        raise click.ClickException(
+            "Demo data has known passwords; it is only loaded with "
+            "GARDENHUB_ENV=development."
+        )
+    logins = demo.seed()
+    db.session.commit()
+    click.echo("Demo data is ready. Log in with:")
+    for login in logins:
+        click.echo(f"  {login.role:<12} {login.email:<28} password: {login.password}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

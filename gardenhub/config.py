@@ -1,0 +1,81 @@
+"""Configuration defaults and the start-up check that refuses unsafe settings."""
+
+import os
+import secrets
+from datetime import timedelta
+
+from flask import Flask
+
+
+class Defaults:
+    # "development" keeps a generated secret key in instance/; anything else is
+    # production and needs GARDENHUB_SECRET_KEY.
+    ENV = "production"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI = "sqlite:///gardenhub.sqlite"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BASE_URL = "http://127.0.0.1:5000"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    WTF_CSRF_TIME_LIMIT = 6 * 3600
+
+    # Sign-ups: how long a waitlist offer holds a seat, and how close to the
+    # shift a freed seat simply opens to anyone.
+    OFFER_WINDOW_HOURS = 12
+    OFFER_CUTOFF_HOURS = 2
+    MAX_SHIFT_CAPACITY = 10_000
+    MAX_SERIES_OCCURRENCES = 200
+
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "GardenHub <gardenhub@localhost>"
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the message says how to fix it."""
+
+
+def is_development(config: dict) -> bool:
+    return bool(config.get("DEBUG") or config.get("TESTING")) or (
+        config.get("ENV") == "development"
+    )
+
+
+def finalize(app: Flask) -> None:
+    """Fill in development conveniences and refuse unsafe production settings."""
+    os.makedirs(app.instance_path, exist_ok=True)
+    config = app.config
+    if is_development(config):
+        # Plain http://127.0.0.1 must work while developing.
+        config["SESSION_COOKIE_SECURE"] = False
+        config["REMEMBER_COOKIE_SECURE"] = False
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+    elif not config.get("SECRET_KEY"):
+        raise ConfigError(
+            "GARDENHUB_SECRET_KEY is not set. In production GardenHub needs an "
+            "explicit secret key, for example: export GARDENHUB_SECRET_KEY="
+            "\"$(python3 -c 'import secrets; print(secrets.token_hex(32))')\". "
+            "For local development set GARDENHUB_ENV=development instead."
+        )
+    config["BASE_URL"] = config["BASE_URL"].rstrip("/")
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    """Generate a development secret key once and keep it in instance/."""
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(secrets.token_hex(32))
+    with open(path) as f:
+        return f.read().strip()

@@ -1,0 +1,76 @@
+"""Domain errors and the error pages for 400/403/404/405/422/500."""
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from gardenhub.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class GardenHubError(Exception):
+    """A rule was broken; `message` is shown to the user, `field` names a form field."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+TITLES = {
+    400: "That request could not be handled",
+    403: "You don't have access to this",
+    404: "Page not found",
+    405: "That action is not allowed here",
+    422: "Please check what you entered",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+}
+
+
+def render_error(code: int, message: str | None = None):
+    body = render_template(
+        f"errors/{code}.html" if code in (403, 404, 500) else "errors/generic.html",
+        code=code,
+        title=TITLES.get(code, "Error"),
+        message=message,
+    )
+    return body, code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(
+            400,
+            "The form had expired or was sent from somewhere else "
+            f"({error.description}). Go back, reload the page and try again.",
+        )
+
+    @app.errorhandler(GardenHubError)
+    def domain_error(error: GardenHubError):
+        db.session.rollback()
+        return render_error(error.status_code, error.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code >= 500:
+            return render_error(500)
+        if request.path.endswith(".ics") or request.path.startswith("/feeds/"):
+            return error.description, error.code, {"Content-Type": "text/plain"}
+        message = error.description if error.code in (400, 403, 422) else None
+        return render_error(error.code, message)
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        log.exception("unhandled error on %s", request.path)
+        return render_error(500)

@@ -1,0 +1,104 @@
+"""Browser fixtures: the real app on a free loopback port, and Debian's Chromium."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM = os.environ.get("GARDENHUB_CHROMIUM", "/usr/bin/chromium")
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """A fresh SQLite database with demo data, served by the real app."""
+    folder = tmp_path_factory.mktemp("live")
+    port = free_port()
+    env = {
+        **os.environ,
+        "GARDENHUB_ENV": "development",
+        "GARDENHUB_SECRET_KEY": "browser-tests",
+        "GARDENHUB_SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.sqlite'}",
+        "GARDENHUB_BASE_URL": f"http://127.0.0.1:{port}",
+    }
+    flask = [sys.executable, "-m", "flask", "--app", "gardenhub"]
+    subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "demo"], env=env, check=True, capture_output=True)
+    log = open(folder / "server.log", "w")  # noqa: SIM115 (closed below)
+    server = subprocess.Popen(
+        [*flask, "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).close()  # noqa: S310 (loopback)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((folder / "server.log").read_text()) from None
+            time.sleep(0.1)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def page(request, browser, live_server):
+    context = browser.new_context(base_url=live_server, **VIEWPORTS[request.param])
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.viewport_name = request.param
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> None:
+    """Keep a full-page picture for people to look at (ignored by git)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}-{page.viewport_name}.png", full_page=True)

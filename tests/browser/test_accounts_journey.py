@@ -1,0 +1,47 @@
+"""A newcomer registers, sees their profile, logs out and back in."""
+
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_newcomer_registers_and_sees_profile(page):
+    email = f"newcomer-{uuid.uuid4().hex[:8]}@example.org"
+    page.goto("/")
+    screenshot(page, "home")
+    page.get_by_role("link", name="Join").click()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Name shown in GardenHub").fill("Nova Newcomer")
+    page.get_by_label("Password").fill("a long password")
+    screenshot(page, "register")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_text("Your account is ready")).to_be_visible()
+
+    page.get_by_role("link", name="Profile").click()
+    expect(page.get_by_label("Name shown in GardenHub")).to_have_value("Nova Newcomer")
+    expect(page.get_by_label("Show my name to fellow volunteers")).not_to_be_checked()
+    screenshot(page, "profile")
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("You are logged out")).to_be_visible()
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("a long password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_text("Welcome back, Nova Newcomer")).to_be_visible()
+
+
+def test_registration_errors_are_shown_next_to_fields(page):
+    page.goto("/register")
+    page.get_by_label("Email").fill("someone@example.org")
+    page.get_by_label("Password").fill("short")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_text("Tell us what to call you.")).to_be_visible()
+    expect(page.get_by_text("Use 8 to 128 characters.")).to_be_visible()
+    expect(page.get_by_label("Email")).to_have_value("someone@example.org")
+    expect(page.get_by_label("Password")).to_have_attribute("aria-invalid", "true")
