@@ -27,7 +27,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     from gardenhub.accounts.views import bp as accounts_bp
-    from gardenhub.pages import bp as pages_bp
+    from gardenhub.gardens.views import bp as gardens_bp
+    from gardenhub.projects.views import bp as projects_bp
+    from gardenhub.workdays.planning_views import bp as planning_bp
+    from gardenhub.workdays.views import bp as workdays_bp
 
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(accounts_bp)
+    for blueprint in (workdays_bp, planning_bp, projects_bp, gardens_bp, accounts_bp):
+        app.register_blueprint(blueprint)

@@ -6,9 +6,12 @@ from flask import Flask, current_app
 from gardenhub import config, demo
 from gardenhub.accounts import services as accounts
 from gardenhub.accounts.models import Role
+from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.workdays import signups
 
 users_cli = click.Group("users", help="Manage user accounts.")
+signups_cli = click.Group("signups", help="Sign-up housekeeping for cron.")
 
 
 @users_cli.command("create-admin")
@@ -46,6 +49,15 @@ def demo_command() -> None:
         click.echo(f"  {login.role:<12} {login.email:<28} password: {login.password}")
 
 
+@signups_cli.command("expire-offers")
+def expire_offers() -> None:
+    """Pass expired waitlist offers on to the next person (run every few minutes)."""
+    count = signups.expire_offers(now=utcnow())
+    db.session.commit()
+    click.echo(f"{count} expired offer{'s' if count != 1 else ''} passed on.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(signups_cli)
     app.cli.add_command(demo_command)

@@ -1,12 +1,25 @@
 """Demo data for `make run`: a living garden to click through. Idempotent."""
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from gardenhub.accounts import services as accounts
 from gardenhub.accounts.models import Role, User
+from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.gardens import services as gardens
+from gardenhub.projects import services as projects
+from gardenhub.projects.models import Project
+from gardenhub.timezones import to_local
+from gardenhub.workdays import services as workdays
+from gardenhub.workdays import signups
+from gardenhub.workdays.models import Workday
+from gardenhub.workdays.recurrence import WeeklyRule
+from gardenhub.workdays.services import ShiftData, WorkdayData
+
+ZONE = "Europe/Berlin"
 
 
 @dataclass(frozen=True)
@@ -30,20 +43,158 @@ LOGINS = [
         "volunteer@example.org", "demo-volunteer-1234", Role.volunteer, "Val Volunteer"
     ),
 ]
+# Fellow volunteers (they cannot log in with a known password).
+NEIGHBOURS = [
+    ("Robin", True),
+    ("Sam", False),
+    ("Noor", True),
+    ("Kim", False),
+    ("Jo", False),
+    ("Ari", True),
+    ("Lee", False),
+    ("Mika", False),
+    ("Dani", True),
+    ("Eli", False),
+]
 
 
-def seed() -> list[DemoLogin]:
+def seed(now: datetime | None = None) -> list[DemoLogin]:
     """Create whatever demo data is missing; never duplicates or overwrites."""
-    for login in LOGINS:
-        _ensure_user(login)
+    now = now or utcnow()
+    users = {login.email: _ensure_user(login) for login in LOGINS}
+    neighbours = [_ensure_neighbour(name, shows) for name, shows in NEIGHBOURS]
     db.session.flush()
+    admin = users["admin@example.org"]
+    coordinator = users["coordinator@example.org"]
+    if (
+        db.session.scalars(
+            select(Project).where(Project.slug == "saturday-garden-crew")
+        ).first()
+        is None
+    ):
+        _seed_workdays(
+            admin, coordinator, users["volunteer@example.org"], neighbours, now
+        )
     return LOGINS
 
 
 def _ensure_user(login: DemoLogin) -> User:
-    user = db.session.scalars(select(User).where(User.email == login.email)).first()
+    user = accounts.find_by_email(login.email)
     if user is None:
         user = accounts.register(
             login.email, login.name, login.password, role=login.role
         )
     return user
+
+
+def _ensure_neighbour(name: str, shows_name: bool) -> User:
+    email = f"{name.lower()}@example.org"
+    user = accounts.find_by_email(email)
+    if user is None:
+        user = User(email=email, display_name=f"{name} (demo)", shows_name=shows_name)
+        db.session.add(user)
+    return user
+
+
+def _next_weekday(today: date, weekday: int) -> date:
+    return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
+
+
+def _seed_workdays(admin, coordinator, volunteer, neighbours, now: datetime) -> None:
+    garden = gardens.create_garden(
+        gardens.GardenData(
+            name="Riverside Community Garden",
+            timezone=ZONE,
+            address="Uferweg 12, Berlin",
+            latitude=52.5,
+            longitude=13.4,
+            description="Thirty plots, a compost corner and a big shared herb bed.",
+        ),
+        actor=admin,
+    )
+    crew = projects.create_project(
+        projects.ProjectData(
+            name="Saturday Garden Crew",
+            timezone=ZONE,
+            garden=garden,
+            description="Our weekly peer-support garden morning. Tea at 10:30.",
+        ),
+        actor=coordinator,
+    )
+    outreach = projects.create_project(
+        projects.ProjectData(
+            name="Recovery Month Outreach",
+            timezone=ZONE,
+            garden=garden,
+            colour="#1d4f91",
+            description="Clean-ups and workshops with the neighbourhood.",
+        ),
+        actor=coordinator,
+    )
+    db.session.flush()
+    today = to_local(now, ZONE).date()
+
+    saturday = _next_weekday(today, 5)
+    series = workdays.create_series(
+        crew,
+        WorkdayData(
+            title="Saturday Garden Crew",
+            day=saturday,
+            start=time(9),
+            end=time(12),
+            garden=garden,
+            is_newcomer_friendly=True,
+            description="Weeding, watering and a tea break together. Gloves provided.",
+            shifts=[
+                ShiftData("Morning watering", time(9), time(10, 30), 3),
+                ShiftData("Beds and compost", time(9), time(12), 6),
+            ],
+        ),
+        WeeklyRule(weekdays=(5,), interval_weeks=1, starts_on=saturday, count=12),
+        actor=coordinator,
+    )
+    cleanup = workdays.create_workday(
+        outreach,
+        WorkdayData(
+            title="Recovery Month: riverbank clean-up",
+            day=_next_weekday(today, 2),
+            start=time(16),
+            end=time(18),
+            location="Meet at the footbridge, Uferweg",
+            public_title="Neighbourhood clean-up",
+            shifts=[ShiftData("Litter picking", time(16), time(18), 4)],
+        ),
+        actor=coordinator,
+    )
+    workshop = workdays.create_workday(
+        outreach,
+        WorkdayData(
+            title="Seed-saving workshop",
+            day=_next_weekday(today, 6),
+            start=time(13, 30),
+            end=time(16),
+            garden=garden,
+            public_title="Seed-saving workshop",
+            is_newcomer_friendly=True,
+            shifts=[
+                ShiftData("Workshop", time(14), time(16), 12),
+                ShiftData("Set-up helpers", time(13, 30), time(14), 2),
+            ],
+        ),
+        actor=coordinator,
+    )
+    db.session.flush()
+    first_saturday = db.session.scalars(
+        select(Workday)
+        .where(Workday.series_id == series.id)
+        .order_by(Workday.starts_at)
+        .limit(1)
+    ).one()
+    watering = first_saturday.shifts[0]
+    # A full shift with a waitlist, and a full clean-up.
+    for person in [*neighbours[:3], volunteer, neighbours[3]]:
+        signups.sign_up(watering, person, now=now)
+    for person in neighbours[4:8]:
+        signups.sign_up(cleanup.shifts[0], person, now=now)
+    for person in neighbours[5:9]:
+        signups.sign_up(workshop.shifts[0], person, now=now)

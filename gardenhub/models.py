@@ -2,5 +2,26 @@
 
 from gardenhub.accounts.models import Role, User
 from gardenhub.audit import AuditEvent
+from gardenhub.gardens.models import Garden
+from gardenhub.projects.models import Project, project_coordinator
+from gardenhub.workdays.models import (
+    SeriesShift,
+    Shift,
+    Signup,
+    Workday,
+    WorkdaySeries,
+)
 
-__all__ = ["AuditEvent", "Role", "User"]
+__all__ = [
+    "AuditEvent",
+    "Garden",
+    "Project",
+    "Role",
+    "SeriesShift",
+    "Shift",
+    "Signup",
+    "User",
+    "Workday",
+    "WorkdaySeries",
+    "project_coordinator",
+]

@@ -156,3 +156,112 @@ def count_queries(app):
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture
+def make_garden(app):
+    from gardenhub.gardens.models import Garden
+
+    counter = iter(range(1, 100_000))
+
+    def make(*, timezone: str = "Europe/Berlin", name: str | None = None) -> Garden:
+        n = next(counter)
+        garden = Garden(
+            name=name or f"Garden {n}", slug=f"garden-{n}", timezone=timezone
+        )
+        db.session.add(garden)
+        db.session.commit()
+        return garden
+
+    return make
+
+
+@pytest.fixture
+def make_project(app, make_garden):
+    from gardenhub.projects.models import Project
+
+    counter = iter(range(1, 100_000))
+
+    def make(
+        *,
+        coordinators=(),
+        garden=None,
+        name: str | None = None,
+        timezone: str = "Europe/Berlin",
+    ) -> Project:
+        n = next(counter)
+        project = Project(
+            name=name or f"Project {n}",
+            slug=f"project-{n}",
+            timezone=timezone,
+            garden=garden if garden is not None else make_garden(timezone=timezone),
+            coordinators=list(coordinators),
+        )
+        db.session.add(project)
+        db.session.commit()
+        return project
+
+    return make
+
+
+@pytest.fixture
+def make_workday(app, make_project):
+    """A workday with one shift per capacity: `days` from now at 08:00 UTC (whole
+    days, so it never crosses local midnight), or exactly `days` from now (less
+    than a day, for tests about closing times)."""
+    from datetime import timedelta
+
+    from gardenhub.db import utcnow
+    from gardenhub.workdays.models import Shift, Workday
+
+    def make(
+        *,
+        project=None,
+        capacities=(5,),
+        days: float = 3,
+        hours: float = 3,
+        title: str = "Members' workday",
+        public_title: str = "Garden workday",
+        **fields,
+    ) -> Workday:
+        project = project or make_project()
+        start = (utcnow() + timedelta(days=days)).replace(second=0, microsecond=0)
+        if abs(days) >= 1:
+            start = start.replace(hour=8, minute=0)
+        workday = Workday(
+            project=project,
+            garden=project.garden,
+            title=title,
+            public_title=public_title,
+            starts_at=start,
+            ends_at=start + timedelta(hours=hours),
+            **fields,
+        )
+        for i, capacity in enumerate(capacities, start=1):
+            workday.shifts.append(
+                Shift(
+                    name=f"Shift {i}",
+                    capacity=capacity,
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=hours),
+                )
+            )
+        db.session.add(workday)
+        db.session.commit()
+        return workday
+
+    return make
+
+
+@pytest.fixture
+def make_signup(app, make_user):
+    """Sign a person up through the real service (so capacity rules apply)."""
+    from gardenhub.db import utcnow
+    from gardenhub.workdays import signups
+
+    def make(shift, person=None, *, now=None):
+        signup = signups.sign_up(shift, person or make_user(), now=now or utcnow())
+        db.session.commit()
+        return signup
+
+    return make

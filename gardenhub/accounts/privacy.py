@@ -47,6 +47,10 @@ def init_app(app: Flask) -> None:
     def visible_name_for_current_user(person, context=None) -> str:
         return visible_name(current_user, person, context)
 
+    @app.template_global("shows_identity")
+    def can_see_identity_for_current_user(person, context=None) -> bool:
+        return can_see_identity(current_user, person, context)
+
     @app.template_global("can_see_contact")
     def can_see_contact_for_current_user(person, context=None) -> bool:
         return can_see_contact(current_user, person, context)

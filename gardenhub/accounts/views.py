@@ -42,7 +42,7 @@ def safe_next(target: str | None) -> str:
             and not target.startswith(("//", "/\\"))
         ):
             return target
-    return url_for("pages.home")
+    return url_for("workdays.home")
 
 
 def _start_session(user: User, remember: bool = False) -> None:
@@ -54,7 +54,7 @@ def _start_session(user: User, remember: bool = False) -> None:
 @form_view
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("pages.home"))
+        return redirect(url_for("workdays.home"))
     form = RegistrationForm()
     if form.validate_on_submit():
         try:
@@ -98,7 +98,7 @@ def logout():
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
-    return redirect(url_for("pages.home"))
+    return redirect(url_for("workdays.home"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -1,0 +1,1 @@
+"""Gardens: the places where workdays happen (plots and their waitlist come later)."""

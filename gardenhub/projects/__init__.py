@@ -1,0 +1,1 @@
+"""Outreach projects and the coordinators who run them."""

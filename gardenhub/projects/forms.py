@@ -1,0 +1,60 @@
+"""The project form."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from gardenhub import timezones
+from gardenhub.formfields import strip
+
+
+class ProjectForm(FlaskForm):
+    name = StringField(
+        "Name",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=120)],
+        description="Members see it. Public pages show a neutral title.",
+    )
+    description = TextAreaField(
+        "Description", filters=[strip], validators=[Optional(), Length(max=5000)]
+    )
+    garden_id = SelectField("Usual garden", coerce=int, validators=[Optional()])
+    timezone = SelectField(
+        "Time zone",
+        validators=[DataRequired()],
+        description="For workdays away from a garden.",
+    )
+    colour = StringField(
+        "Colour",
+        validators=[
+            DataRequired(),
+            Regexp(r"^#[0-9a-fA-F]{6}$", message="Use a colour like #2f6b3a."),
+        ],
+        render_kw={"type": "color"},
+    )
+
+    def __init__(self, gardens, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.garden_id.choices = {0: "No usual garden"} | {
+            g.id: g.name for g in gardens
+        }
+        self.timezone.choices = {zone: zone for zone in timezones.zone_choices()}
+
+
+class CoordinatorsForm(FlaskForm):
+    coordinators = SelectMultipleField(
+        "Coordinators",
+        coerce=int,
+        option_widget=widgets.CheckboxInput(),
+        widget=widgets.ListWidget(prefix_label=False),
+    )
+
+    def __init__(self, candidates, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.coordinators.choices = {user.id: user.display_name for user in candidates}

@@ -1,0 +1,89 @@
+"""Creating, editing and archiving projects, and choosing their coordinators."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from gardenhub import audit, timezones
+from gardenhub.accounts.models import Role, User
+from gardenhub.errors import GardenHubError
+from gardenhub.extensions import db
+from gardenhub.gardens.models import Garden
+from gardenhub.projects.models import Project
+from gardenhub.slugs import unique_slug
+
+
+class ProjectError(GardenHubError):
+    pass
+
+
+@dataclass
+class ProjectData:
+    name: str
+    timezone: str
+    description: str | None = None
+    garden: Garden | None = None
+    colour: str = "#2f6b3a"
+
+
+def _check(data: ProjectData) -> None:
+    if not timezones.is_valid_zone(data.timezone):
+        raise ProjectError("Pick a time zone from the list.", field="timezone")
+
+
+def create_project(data: ProjectData, *, actor: User) -> Project:
+    """The creating coordinator becomes the project's first coordinator."""
+    _check(data)
+    project = Project(slug=unique_slug(Project, data.name), **vars(data))
+    if actor.role == Role.coordinator:
+        project.coordinators.append(actor)
+    db.session.add(project)
+    audit.record(actor, "project.create", project)
+    return project
+
+
+def update_project(project: Project, data: ProjectData, *, actor: User) -> None:
+    _check(data)
+    for key, value in vars(data).items():
+        setattr(project, key, value)
+    audit.record(actor, "project.update", project)
+
+
+def set_archived(project: Project, archived: bool, *, actor: User) -> None:
+    """Archived projects leave the lists; their workdays and history stay."""
+    project.is_active = not archived
+    audit.record(actor, "project.archive" if archived else "project.unarchive", project)
+
+
+def coordinator_candidates() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role == Role.coordinator, User.is_active)
+            .order_by(User.display_name)
+        )
+    )
+
+
+def set_coordinators(project: Project, user_ids: list[int], *, actor: User) -> None:
+    """Raises ProjectError when someone chosen does not hold the coordinator role."""
+    chosen = list(db.session.scalars(select(User).where(User.id.in_(user_ids))))
+    if any(user.role != Role.coordinator or not user.is_active for user in chosen):
+        raise ProjectError(
+            "Only people with the coordinator role can coordinate.",
+            field="coordinators",
+        )
+    if actor.role == Role.coordinator and actor.id not in user_ids:
+        raise ProjectError(
+            "Keep yourself as a coordinator, or ask an admin to remove you.",
+            field="coordinators",
+        )
+    before = {user.id for user in project.coordinators}
+    project.coordinators = chosen
+    if before != set(user_ids):
+        audit.record(
+            actor,
+            "project.coordinators",
+            project,
+            ",".join(str(i) for i in sorted(user_ids)),
+        )

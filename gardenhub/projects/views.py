@@ -1,0 +1,134 @@
+"""Project pages: the public project page and the coordinator's forms."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from gardenhub.accounts.permissions import coordinator_required
+from gardenhub.csrf import form_view
+from gardenhub.extensions import db
+from gardenhub.gardens.models import Garden
+from gardenhub.projects import services
+from gardenhub.projects.forms import CoordinatorsForm, ProjectForm
+from gardenhub.projects.models import Project
+from gardenhub.workdays import queries
+
+bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+
+def project_or_404(slug: str) -> Project:
+    return db.first_or_404(select(Project).where(Project.slug == slug))
+
+
+def managed_project_or_403(slug: str) -> Project:
+    project = project_or_404(slug)
+    if not project.can_manage(current_user):
+        abort(403)
+    return project
+
+
+def _gardens() -> list[Garden]:
+    return list(db.session.scalars(select(Garden).order_by(Garden.name)))
+
+
+def _data(form: ProjectForm) -> services.ProjectData:
+    return services.ProjectData(
+        name=form.name.data,
+        timezone=form.timezone.data,
+        description=form.description.data or None,
+        garden=db.session.get(Garden, form.garden_id.data)
+        if form.garden_id.data
+        else None,
+        colour=form.colour.data,
+    )
+
+
+@bp.get("")
+def index():
+    projects = db.session.scalars(
+        select(Project).where(Project.is_active).order_by(Project.name)
+    ).all()
+    managed = queries.managed_project_ids(current_user)
+    return render_template("projects/index.html", projects=projects, managed=managed)
+
+
+@bp.get("/<slug>")
+def show(slug: str):
+    project = project_or_404(slug)
+    upcoming = queries.upcoming_workdays(project_id=project.id, limit=30)
+    series = queries.project_series(project) if project.can_manage(current_user) else []
+    return render_template(
+        "projects/show.html", project=project, upcoming=upcoming, series=series
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@coordinator_required
+@form_view
+def new():
+    form = ProjectForm(_gardens(), timezone="Europe/Berlin")
+    if form.validate_on_submit():
+        try:
+            project = services.create_project(_data(form), actor=current_user)
+        except services.ProjectError as error:
+            form[error.field].errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(f"{project.name} is created. Plan its first workday.", "success")
+            return redirect(url_for("projects.show", slug=project.slug))
+    status = 422 if form.is_submitted() else 200
+    return render_template("projects/form.html", form=form, project=None), status
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@coordinator_required
+@form_view
+def edit(slug: str):
+    project = managed_project_or_403(slug)
+    form = ProjectForm(_gardens(), obj=project, garden_id=project.garden_id or 0)
+    coordinators = CoordinatorsForm(
+        services.coordinator_candidates(),
+        formdata=None,
+        coordinators=[user.id for user in project.coordinators],
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_project(project, _data(form), actor=current_user)
+        except services.ProjectError as error:
+            form[error.field].errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(f"{project.name} is saved.", "success")
+            return redirect(url_for("projects.show", slug=project.slug))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "projects/form.html", form=form, project=project, coordinators_form=coordinators
+    ), status
+
+
+@bp.post("/<slug>/coordinators")
+@coordinator_required
+def set_coordinators(slug: str):
+    project = managed_project_or_403(slug)
+    form = CoordinatorsForm(services.coordinator_candidates())
+    if not form.validate():
+        abort(400, "Choose coordinators from the list.")
+    try:
+        services.set_coordinators(project, form.coordinators.data, actor=current_user)
+    except services.ProjectError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("Coordinators are saved.", "success")
+    return redirect(url_for("projects.edit", slug=project.slug))
+
+
+@bp.post("/<slug>/archive")
+@coordinator_required
+def archive(slug: str):
+    project = managed_project_or_403(slug)
+    archived = request.form.get("archived", "1") == "1"
+    services.set_archived(project, archived, actor=current_user)
+    db.session.commit()
+    flash(f"{project.name} is {'archived' if archived else 'active again'}.", "success")
+    return redirect(url_for("projects.show", slug=project.slug))

@@ -1,0 +1,1 @@
+"""Workdays, recurring series, shifts and sign-ups with a waitlist."""

@@ -1,0 +1,224 @@
+"""Forms for planning workdays, series and shifts, and for adding people."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    widgets,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
+
+from gardenhub.formfields import strip
+from gardenhub.workdays.models import DEFAULT_PUBLIC_TITLE
+from gardenhub.workdays.services import Scope, ShiftData
+
+CAPACITY_RANGE = NumberRange(
+    1, 10_000, message="Capacity must be between 1 and 10,000."
+)
+WEEKDAYS = {
+    "0": "Mon",
+    "1": "Tue",
+    "2": "Wed",
+    "3": "Thu",
+    "4": "Fri",
+    "5": "Sat",
+    "6": "Sun",
+}
+
+
+class ShiftRowForm(Form):
+    """One shift line inside the workday form; a row with no name is ignored."""
+
+    name = StringField("Shift name", filters=[strip], validators=[Length(max=120)])
+    start = TimeField("From", validators=[Optional()])
+    end = TimeField("Until", validators=[Optional()])
+    capacity = IntegerField("People", validators=[Optional(), CAPACITY_RANGE])
+
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        if not self.name.data:
+            return True
+        missing = [f for f in (self.start, self.end, self.capacity) if f.data is None]
+        for f in missing:
+            f.errors = [*f.errors, "Needed for this shift."]
+        return not missing
+
+    def to_data(self) -> ShiftData | None:
+        if not self.name.data:
+            return None
+        return ShiftData(
+            name=self.name.data,
+            start=self.start.data,
+            end=self.end.data,
+            capacity=self.capacity.data,
+        )
+
+
+class WorkdayFieldsMixin:
+    title = StringField(
+        "Title members see",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=120)],
+    )
+    public_title = StringField(
+        "Public title",
+        filters=[strip],
+        default=DEFAULT_PUBLIC_TITLE,
+        validators=[DataRequired(), Length(max=120)],
+        description="What neighbours and public calendars see. Keep it neutral "
+        "unless the group wants its name published.",
+    )
+    description = TextAreaField(
+        "Description for members",
+        filters=[strip],
+        validators=[Optional(), Length(max=5000)],
+    )
+    garden_id = SelectField("Garden", coerce=int, validators=[Optional()])
+    location = StringField(
+        "Meeting point or address",
+        filters=[strip],
+        validators=[Optional(), Length(max=255)],
+        description="Needed when it is not at a garden.",
+    )
+    start = TimeField(
+        "Starts", validators=[InputRequired(message="When does it start?")]
+    )
+    end = TimeField("Ends", validators=[InputRequired(message="When does it end?")])
+    is_newcomer_friendly = BooleanField(
+        "Newcomer-friendly", description="First-timers are especially welcome."
+    )
+
+    def set_gardens(self, gardens) -> None:
+        self.garden_id.choices = {0: "Not at a garden"} | {
+            g.id: g.name for g in gardens
+        }
+
+
+class WorkdayForm(WorkdayFieldsMixin, FlaskForm):
+    day = DateField("Date", validators=[InputRequired(message="Pick a date.")])
+    shifts = FieldList(FormField(ShiftRowForm), min_entries=3, max_entries=10)
+
+
+class SeriesForm(WorkdayFieldsMixin, FlaskForm):
+    weekdays = SelectMultipleField(
+        "On",
+        choices=WEEKDAYS,
+        option_widget=widgets.CheckboxInput(),
+        widget=widgets.ListWidget(prefix_label=False),
+        validators=[DataRequired(message="Pick at least one weekday.")],
+    )
+    interval_weeks = SelectField(
+        "Repeats",
+        coerce=int,
+        choices={
+            1: "Every week",
+            2: "Every 2nd week",
+            3: "Every 3rd week",
+            4: "Every 4th week",
+        },
+    )
+    starts_on = DateField("First date", validators=[InputRequired()])
+    ends_on = DateField("Last date", validators=[Optional()])
+    count = IntegerField(
+        "…or number of workdays",
+        validators=[
+            Optional(),
+            NumberRange(1, 200, message="A series has 1 to 200 workdays."),
+        ],
+    )
+    shifts = FieldList(FormField(ShiftRowForm), min_entries=3, max_entries=10)
+
+
+class EditWorkdayForm(WorkdayFieldsMixin, FlaskForm):
+    day = DateField(
+        "Date",
+        validators=[InputRequired()],
+        description="Only changes when editing this workday alone.",
+    )
+    scope = RadioField(
+        "Apply to",
+        default=Scope.this,
+        choices={
+            Scope.this: "Only this workday",
+            Scope.following: "This and following workdays",
+            Scope.all: "All upcoming workdays in the series",
+        },
+    )
+
+
+class ShiftForm(FlaskForm):
+    name = StringField(
+        "Shift name", filters=[strip], validators=[DataRequired(), Length(max=120)]
+    )
+    start = TimeField("From", validators=[InputRequired()])
+    end = TimeField("Until", validators=[InputRequired()])
+    capacity = IntegerField(
+        "People needed", validators=[InputRequired(), CAPACITY_RANGE]
+    )
+    description = TextAreaField(
+        "What happens", filters=[strip], validators=[Optional(), Length(max=2000)]
+    )
+    skill = StringField(
+        "Skill or thing to bring",
+        filters=[strip],
+        validators=[Optional(), Length(max=200)],
+    )
+
+    def to_data(self) -> ShiftData:
+        return ShiftData(
+            name=self.name.data,
+            start=self.start.data,
+            end=self.end.data,
+            capacity=self.capacity.data,
+            description=self.description.data or None,
+            skill=self.skill.data or None,
+        )
+
+
+class CancelWorkdayForm(FlaskForm):
+    reason = StringField(
+        "Reason (shown to members)",
+        filters=[strip],
+        validators=[Optional(), Length(max=500)],
+    )
+
+
+class AddPersonForm(FlaskForm):
+    email = EmailField(
+        "Email of someone with an account",
+        filters=[strip],
+        validators=[DataRequired(), Email(), Length(max=254)],
+    )
+
+
+class AddGuestForm(FlaskForm):
+    name = StringField(
+        "Name", filters=[strip], validators=[DataRequired(), Length(max=80)]
+    )
+    phone = StringField(
+        "Phone (optional)", filters=[strip], validators=[Optional(), Length(max=40)]
+    )
+    email = EmailField(
+        "Email (optional)",
+        filters=[strip],
+        validators=[Optional(), Email(), Length(max=254)],
+    )

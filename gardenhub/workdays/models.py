@@ -1,0 +1,253 @@
+"""Workday, WorkdaySeries, SeriesShift, Shift and Signup."""
+
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from gardenhub.accounts.models import User
+from gardenhub.db import UTCDateTime, utcnow
+from gardenhub.extensions import db
+from gardenhub.gardens.models import Garden
+from gardenhub.projects.models import Project
+
+DEFAULT_PUBLIC_TITLE = "Community garden workday"
+
+
+class WorkdayStatus(StrEnum):
+    scheduled = "scheduled"
+    cancelled = "cancelled"
+
+
+class SignupStatus(StrEnum):
+    confirmed = "confirmed"
+    waitlisted = "waitlisted"
+    offered = "offered"  # a freed seat is held for this person until offer_expires_at
+    cancelled = "cancelled"
+    expired = "expired"  # an offer nobody confirmed in time
+
+
+ACTIVE_STATUSES = (
+    SignupStatus.confirmed,
+    SignupStatus.waitlisted,
+    SignupStatus.offered,
+)
+# Statuses that occupy a seat: capacity counts these.
+SEAT_STATUSES = (SignupStatus.confirmed, SignupStatus.offered)
+_ACTIVE_SQL = "status in ('confirmed', 'waitlisted', 'offered')"
+
+
+class WorkdaySeries(db.Model):
+    """A weekly rule ("every 2nd Wednesday, 8 times") that created its workdays."""
+
+    __tablename__ = "workday_series"
+    __table_args__ = (
+        CheckConstraint("interval_weeks between 1 and 8", name="interval"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    # Weekday numbers, Monday = 0, comma-separated: "5" or "1,3".
+    weekdays: Mapped[str] = mapped_column(String(20))
+    interval_weeks: Mapped[int] = mapped_column(default=1)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date | None]
+    count: Mapped[int | None]
+    start_time: Mapped[time]
+    end_time: Mapped[time]
+    timezone: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project] = relationship()
+    shift_templates: Mapped[list["SeriesShift"]] = relationship(
+        back_populates="series", order_by="SeriesShift.start_time"
+    )
+
+    @property
+    def weekday_numbers(self) -> list[int]:
+        return [int(d) for d in self.weekdays.split(",") if d]
+
+    def describe(self) -> str:
+        names = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ]
+        days = " and ".join(names[d] for d in self.weekday_numbers)
+        every = (
+            "Every"
+            if self.interval_weeks == 1
+            else f"Every {self.interval_weeks} weeks on"
+        )
+        until = (
+            f" until {self.ends_on:%d %b %Y}"
+            if self.ends_on
+            else f", {self.count} times"
+            if self.count
+            else ""
+        )
+        return f"{every} {days}, {self.start_time:%H:%M}–{self.end_time:%H:%M}{until}"
+
+
+class SeriesShift(db.Model):
+    """A shift every workday of a series starts with (local times of day)."""
+
+    __tablename__ = "series_shift"
+    __table_args__ = (CheckConstraint("capacity >= 1", name="capacity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("workday_series.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    start_time: Mapped[time]
+    end_time: Mapped[time]
+    capacity: Mapped[int]
+    description: Mapped[str | None] = mapped_column(Text)
+    skill: Mapped[str | None] = mapped_column(String(200))
+
+    series: Mapped[WorkdaySeries] = relationship(back_populates="shift_templates")
+
+
+class Workday(db.Model):
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_workday_starts_at_status", "starts_at", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    garden_id: Mapped[int | None] = mapped_column(ForeignKey("garden.id"), index=True)
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workday_series.id"), index=True
+    )
+    # What members see, and what neighbours and public feeds see.
+    title: Mapped[str] = mapped_column(String(120))
+    public_title: Mapped[str] = mapped_column(String(120), default=DEFAULT_PUBLIC_TITLE)
+    description: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(255))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    is_newcomer_friendly: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default=WorkdayStatus.scheduled)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    # Rises with every change; published as the iCal SEQUENCE.
+    revision: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project] = relationship()
+    garden: Mapped[Garden | None] = relationship()
+    series: Mapped[WorkdaySeries | None] = relationship()
+    shifts: Mapped[list["Shift"]] = relationship(
+        back_populates="workday", order_by="(Shift.starts_at, Shift.id)"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Workday {self.id} {self.starts_at:%Y-%m-%d}>"
+
+    @property
+    def timezone(self) -> str:
+        return self.garden.timezone if self.garden else self.project.timezone
+
+    @property
+    def place(self) -> str:
+        if self.garden and self.location:
+            return f"{self.garden.name}, {self.location}"
+        if self.garden:
+            return self.garden.name
+        return self.location or ""
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == WorkdayStatus.cancelled
+
+    def title_for(self, viewer) -> str:
+        """Members see the project's own title; the public a neutral one."""
+        if viewer is not None and viewer.is_authenticated:
+            return self.title
+        return self.public_title
+
+    def can_manage(self, user) -> bool:
+        return self.project.can_manage(user)
+
+    def touch(self, now: datetime | None = None) -> None:
+        """Record a change: feeds publish the new revision as SEQUENCE."""
+        self.revision += 1
+        self.updated_at = now or utcnow()
+
+
+class Shift(db.Model):
+    __table_args__ = (
+        CheckConstraint("capacity >= 1", name="capacity"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workday_id: Mapped[int] = mapped_column(ForeignKey("workday.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    capacity: Mapped[int]
+    description: Mapped[str | None] = mapped_column(Text)
+    skill: Mapped[str | None] = mapped_column(String(200))
+
+    workday: Mapped[Workday] = relationship(back_populates="shifts")
+    signups: Mapped[list["Signup"]] = relationship(
+        back_populates="shift", order_by="(Signup.created_at, Signup.id)"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Shift {self.id} cap={self.capacity}>"
+
+    def can_manage(self, user) -> bool:
+        return self.workday.can_manage(user)
+
+
+class Signup(db.Model):
+    __table_args__ = (
+        # One active sign-up per person and shift; cancelled ones stay as history.
+        Index(
+            "uq_signup_active",
+            "shift_id",
+            "volunteer_id",
+            unique=True,
+            postgresql_where=text(_ACTIVE_SQL),
+            sqlite_where=text(_ACTIVE_SQL),
+        ),
+        Index("ix_signup_shift_status", "shift_id", "status"),
+        CheckConstraint(
+            "status in ('confirmed', 'waitlisted', 'offered', 'cancelled', 'expired')",
+            name="status",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shift.id"))
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    shift: Mapped[Shift] = relationship(back_populates="signups")
+    volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
+    added_by: Mapped[User | None] = relationship(foreign_keys=[added_by_id])
+
+    def __repr__(self) -> str:
+        return f"<Signup {self.id} {self.status}>"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in SEAT_STATUSES

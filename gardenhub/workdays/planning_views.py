@@ -1,0 +1,322 @@
+"""Coordinator pages: plan workdays and series, edit, cancel, shifts and rosters."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import FieldList
+
+from gardenhub.accounts import services as accounts
+from gardenhub.accounts.permissions import coordinator_required
+from gardenhub.csrf import form_view
+from gardenhub.db import utcnow
+from gardenhub.errors import GardenHubError
+from gardenhub.extensions import db
+from gardenhub.gardens.models import Garden
+from gardenhub.projects.views import managed_project_or_403
+from gardenhub.timezones import to_local
+from gardenhub.workdays import queries, services, signups
+from gardenhub.workdays.forms import (
+    AddGuestForm,
+    AddPersonForm,
+    CancelWorkdayForm,
+    EditWorkdayForm,
+    SeriesForm,
+    ShiftForm,
+    WorkdayForm,
+)
+from gardenhub.workdays.models import Shift, Workday
+from gardenhub.workdays.recurrence import WeeklyRule
+
+bp = Blueprint("planning", __name__)
+
+
+def _gardens() -> list[Garden]:
+    return list(db.session.scalars(select(Garden).order_by(Garden.name)))
+
+
+def _managed_workday_or_403(workday_id: int) -> Workday:
+    workday = queries.load_workday_page(workday_id) or abort(404)
+    if not workday.can_manage(current_user):
+        abort(403)
+    return workday
+
+
+def _managed_shift_or_403(shift_id: int) -> Shift:
+    shift = db.get_or_404(Shift, shift_id)
+    if not shift.can_manage(current_user):
+        abort(403)
+    return shift
+
+
+def _workday_data(form, *, day=None, shifts=()) -> services.WorkdayData:
+    return services.WorkdayData(
+        title=form.title.data,
+        public_title=form.public_title.data,
+        description=form.description.data or None,
+        garden=db.session.get(Garden, form.garden_id.data)
+        if form.garden_id.data
+        else None,
+        location=form.location.data or None,
+        day=day,
+        start=form.start.data,
+        end=form.end.data,
+        is_newcomer_friendly=form.is_newcomer_friendly.data,
+        shifts=list(shifts),
+    )
+
+
+def _shift_rows(form) -> list[services.ShiftData]:
+    return [data for row in form.shifts if (data := row.form.to_data())]
+
+
+def _show_error(form, error: GardenHubError) -> None:
+    field = form._fields.get(error.field) if error.field else None
+    if field is not None and not isinstance(field, FieldList):
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _prefill(form, project) -> None:
+    """A new form starts at the project's garden with one typical shift."""
+    if form.is_submitted():
+        return
+    form.garden_id.data = project.garden_id or 0
+    first = form.shifts[0].form
+    first.name.data, first.capacity.data = "Garden crew", 8
+
+
+@bp.route("/projects/<slug>/workdays/new", methods=["GET", "POST"])
+@coordinator_required
+@form_view
+def new_workday(slug: str):
+    project = managed_project_or_403(slug)
+    form = WorkdayForm()
+    form.set_gardens(_gardens())
+    _prefill(form, project)
+    if form.validate_on_submit():
+        data = _workday_data(form, day=form.day.data, shifts=_shift_rows(form))
+        try:
+            workday = services.create_workday(project, data, actor=current_user)
+        except services.WorkdayError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash("The workday is planned and open for sign-ups.", "success")
+            return redirect(url_for("workdays.show", workday_id=workday.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "workdays/new.html", form=form, project=project, series=False
+    ), status
+
+
+@bp.route("/projects/<slug>/series/new", methods=["GET", "POST"])
+@coordinator_required
+@form_view
+def new_series(slug: str):
+    project = managed_project_or_403(slug)
+    form = SeriesForm()
+    form.set_gardens(_gardens())
+    _prefill(form, project)
+    if form.validate_on_submit():
+        data = _workday_data(form, day=form.starts_on.data, shifts=_shift_rows(form))
+        rule = WeeklyRule(
+            weekdays=tuple(int(d) for d in form.weekdays.data),
+            interval_weeks=form.interval_weeks.data,
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+            count=form.count.data,
+        )
+        try:
+            series = services.create_series(project, data, rule, actor=current_user)
+        except services.WorkdayError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{series.describe()}: the workdays are planned.", "success")
+            return redirect(url_for("projects.show", slug=project.slug))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "workdays/new.html", form=form, project=project, series=True
+    ), status
+
+
+@bp.route("/workdays/<int:workday_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+@form_view
+def edit(workday_id: int):
+    workday = _managed_workday_or_403(workday_id)
+    local_start = to_local(workday.starts_at, workday.timezone)
+    form = EditWorkdayForm(
+        obj=workday,
+        garden_id=workday.garden_id or 0,
+        day=local_start.date(),
+        start=local_start.time(),
+        end=to_local(workday.ends_at, workday.timezone).time(),
+    )
+    form.set_gardens(_gardens())
+    if form.validate_on_submit():
+        data = _workday_data(form, day=form.day.data)
+        try:
+            changed = services.update_workday(
+                workday, data, scope=form.scope.data, actor=current_user, now=utcnow()
+            )
+        except services.WorkdayError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                f"Saved ({len(changed)} workday{'s' if len(changed) != 1 else ''}).",
+                "success",
+            )
+            return redirect(url_for("workdays.show", workday_id=workday.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("workdays/edit.html", form=form, workday=workday), status
+
+
+@bp.route("/workdays/<int:workday_id>/cancel", methods=["GET", "POST"])
+@coordinator_required
+@form_view
+def cancel(workday_id: int):
+    workday = _managed_workday_or_403(workday_id)
+    form = CancelWorkdayForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_workday(
+                workday,
+                actor=current_user,
+                reason=form.reason.data or None,
+                now=utcnow(),
+            )
+        except services.WorkdayError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("The workday is cancelled. Its sign-ups are kept.", "success")
+        return redirect(url_for("workdays.show", workday_id=workday.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("workdays/cancel.html", form=form, workday=workday), status
+
+
+@bp.route("/workdays/<int:workday_id>/shifts/new", methods=["GET", "POST"])
+@coordinator_required
+@form_view
+def new_shift(workday_id: int):
+    workday = _managed_workday_or_403(workday_id)
+    form = ShiftForm()
+    if not form.is_submitted():
+        form.start.data = to_local(workday.starts_at, workday.timezone).time()
+        form.end.data = to_local(workday.ends_at, workday.timezone).time()
+    if form.validate_on_submit():
+        try:
+            services.add_shift(
+                workday, form.to_data(), actor=current_user, now=utcnow()
+            )
+        except services.WorkdayError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash("The shift is added.", "success")
+            return redirect(url_for("workdays.show", workday_id=workday.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "workdays/shift_form.html", form=form, workday=workday, shift=None
+    ), status
+
+
+@bp.route("/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+@form_view
+def edit_shift(shift_id: int):
+    shift = _managed_shift_or_403(shift_id)
+    workday = shift.workday
+    form = ShiftForm(
+        obj=shift,
+        start=to_local(shift.starts_at, workday.timezone).time(),
+        end=to_local(shift.ends_at, workday.timezone).time(),
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_shift(
+                shift, form.to_data(), actor=current_user, now=utcnow()
+            )
+        except GardenHubError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash("The shift is saved.", "success")
+            return redirect(url_for("workdays.show", workday_id=workday.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "workdays/shift_form.html", form=form, workday=workday, shift=shift
+    ), status
+
+
+@bp.get("/workdays/<int:workday_id>/roster")
+@coordinator_required
+def roster(workday_id: int):
+    workday = _managed_workday_or_403(workday_id)
+    return render_template(
+        "workdays/roster.html",
+        workday=workday,
+        signups=queries.roster(workday),
+        counts=queries.shift_counts(workday),
+        person_form=AddPersonForm(formdata=None),
+        guest_form=AddGuestForm(formdata=None),
+    )
+
+
+def _add(shift: Shift, person) -> None:
+    signup = signups.sign_up(shift, person, now=utcnow(), added_by=current_user)
+    state = "confirmed" if signup.status == "confirmed" else "on the waitlist"
+    flash(f"{person.display_name} is {state} for “{shift.name}”.", "success")
+
+
+@bp.post("/shifts/<int:shift_id>/add-person")
+@coordinator_required
+@form_view
+def add_person(shift_id: int):
+    shift = _managed_shift_or_403(shift_id)
+    form = AddPersonForm()
+    if not form.validate_on_submit():
+        flash("Enter the email of someone with a GardenHub account.", "error")
+    elif (person := accounts.find_by_email(form.email.data)) is None or person.is_guest:
+        flash(
+            "Nobody has an account with that email. Add them as a guest instead.",
+            "error",
+        )
+    else:
+        try:
+            _add(shift, person)
+        except signups.SignupError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+    return redirect(url_for("planning.roster", workday_id=shift.workday_id))
+
+
+@bp.post("/shifts/<int:shift_id>/add-guest")
+@coordinator_required
+@form_view
+def add_guest(shift_id: int):
+    shift = _managed_shift_or_403(shift_id)
+    form = AddGuestForm()
+    if not form.validate_on_submit():
+        flash("A guest needs a name (phone and email are optional).", "error")
+        return redirect(url_for("planning.roster", workday_id=shift.workday_id))
+    try:
+        guest = accounts.add_guest(
+            form.name.data,
+            actor=current_user,
+            phone=form.phone.data,
+            email=form.email.data,
+        )
+        _add(shift, guest)
+    except GardenHubError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("planning.roster", workday_id=shift.workday_id))

@@ -1,0 +1,267 @@
+"""Read queries for list pages: constant query counts, whatever the table sizes."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from gardenhub.accounts.models import Role
+from gardenhub.db import utcnow
+from gardenhub.extensions import db
+from gardenhub.projects.models import Project, project_coordinator
+from gardenhub.workdays.models import (
+    SEAT_STATUSES,
+    Shift,
+    Signup,
+    SignupStatus,
+    Workday,
+    WorkdaySeries,
+    WorkdayStatus,
+)
+
+
+@dataclass(frozen=True)
+class WorkdaySummary:
+    workday: Workday
+    capacity: int
+    taken: int
+    waiting: int
+
+    @property
+    def open_spots(self) -> int:
+        return max(self.capacity - self.taken, 0)
+
+
+@dataclass(frozen=True)
+class ShiftCounts:
+    confirmed: int = 0
+    offered: int = 0
+    waiting: int = 0
+
+    @property
+    def taken(self) -> int:
+        return self.confirmed + self.offered
+
+
+def _seat_totals():
+    """Per workday: total capacity, seats taken, people waiting (one subquery)."""
+    taken = func.count(Signup.id).filter(Signup.status.in_(SEAT_STATUSES))
+    waiting = func.count(Signup.id).filter(Signup.status == SignupStatus.waitlisted)
+    per_shift = (
+        select(
+            Shift.workday_id,
+            Shift.capacity,
+            taken.label("taken"),
+            waiting.label("waiting"),
+        )
+        .outerjoin(Signup, Signup.shift_id == Shift.id)
+        .group_by(Shift.id)
+        .subquery()
+    )
+    return (
+        select(
+            per_shift.c.workday_id,
+            func.sum(per_shift.c.capacity).label("capacity"),
+            func.sum(per_shift.c.taken).label("taken"),
+            func.sum(per_shift.c.waiting).label("waiting"),
+        )
+        .group_by(per_shift.c.workday_id)
+        .subquery()
+    )
+
+
+def workday_summaries(
+    *conditions,
+    order=None,
+    limit: int | None = None,
+) -> list[WorkdaySummary]:
+    """Workdays matching `conditions` with their seat totals, in one query."""
+    totals = _seat_totals()
+    query = (
+        select(Workday, totals.c.capacity, totals.c.taken, totals.c.waiting)
+        .outerjoin(totals, totals.c.workday_id == Workday.id)
+        .join(Project, Project.id == Workday.project_id)
+        .options(joinedload(Workday.garden), joinedload(Workday.project))
+        .where(Project.is_active, *conditions)
+        .order_by(*(order or (Workday.starts_at, Workday.id)))
+    )
+    if limit:
+        query = query.limit(limit)
+    return [
+        WorkdaySummary(workday, int(capacity or 0), int(taken or 0), int(waiting or 0))
+        for workday, capacity, taken, waiting in db.session.execute(query)
+    ]
+
+
+def upcoming_workdays(
+    *,
+    garden_id: int | None = None,
+    project_id: int | None = None,
+    now: datetime | None = None,
+    limit: int = 50,
+    include_cancelled: bool = True,
+) -> list[WorkdaySummary]:
+    conditions = [Workday.ends_at > (now or utcnow())]
+    if garden_id:
+        conditions.append(Workday.garden_id == garden_id)
+    if project_id:
+        conditions.append(Workday.project_id == project_id)
+    if not include_cancelled:
+        conditions.append(Workday.status == WorkdayStatus.scheduled)
+    return workday_summaries(*conditions, limit=limit)
+
+
+def workdays_between(
+    start: datetime,
+    end: datetime,
+    *,
+    garden_id: int | None = None,
+    project_id: int | None = None,
+) -> list[WorkdaySummary]:
+    conditions = [Workday.starts_at < end, Workday.ends_at > start]
+    if garden_id:
+        conditions.append(Workday.garden_id == garden_id)
+    if project_id:
+        conditions.append(Workday.project_id == project_id)
+    return workday_summaries(*conditions)
+
+
+def shift_counts(workday: Workday) -> dict[int, ShiftCounts]:
+    """Seat counts for every shift of a workday, in one grouped query."""
+    rows = db.session.execute(
+        select(Signup.shift_id, Signup.status, func.count(Signup.id))
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(Shift.workday_id == workday.id)
+        .group_by(Signup.shift_id, Signup.status)
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for shift_id, status, n in rows:
+        counts.setdefault(shift_id, {})[status] = n
+    return {
+        shift_id: ShiftCounts(
+            confirmed=by_status.get(SignupStatus.confirmed, 0),
+            offered=by_status.get(SignupStatus.offered, 0),
+            waiting=by_status.get(SignupStatus.waitlisted, 0),
+        )
+        for shift_id, by_status in counts.items()
+    }
+
+
+def signups_of(person, shift_ids: list[int]) -> dict[int, Signup]:
+    """The viewer's active sign-ups on these shifts, by shift id."""
+    if not shift_ids or not person.is_authenticated:
+        return {}
+    rows = db.session.scalars(
+        select(Signup).where(
+            Signup.volunteer_id == person.id,
+            Signup.shift_id.in_(shift_ids),
+            Signup.status.in_((*SEAT_STATUSES, SignupStatus.waitlisted)),
+        )
+    )
+    return {signup.shift_id: signup for signup in rows}
+
+
+def waitlist_positions(signups: list[Signup]) -> dict[int, int]:
+    """Position (1 = next) of each waitlisted sign-up, in one query."""
+    waiting = [s for s in signups if s.status == SignupStatus.waitlisted]
+    if not waiting:
+        return {}
+    ahead = Signup.__table__.alias("ahead")
+    rows = db.session.execute(
+        select(Signup.id, func.count(ahead.c.id))
+        .join(
+            ahead,
+            and_(
+                ahead.c.shift_id == Signup.shift_id,
+                ahead.c.status == SignupStatus.waitlisted,
+                (ahead.c.created_at < Signup.created_at)
+                | (
+                    (ahead.c.created_at == Signup.created_at)
+                    & (ahead.c.id <= Signup.id)
+                ),
+            ),
+        )
+        .where(Signup.id.in_([s.id for s in waiting]))
+        .group_by(Signup.id)
+    )
+    return dict(rows.all())
+
+
+def my_signups(person, *, now: datetime, upcoming: bool) -> list[Signup]:
+    """A person's sign-ups, upcoming (active) or past, with shift and workday loaded."""
+    query = (
+        select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .options(
+            joinedload(Signup.shift)
+            .joinedload(Shift.workday)
+            .options(joinedload(Workday.garden), joinedload(Workday.project))
+        )
+        .where(Signup.volunteer_id == person.id)
+    )
+    if upcoming:
+        query = query.where(
+            Shift.ends_at > now,
+            Signup.status.in_((*SEAT_STATUSES, SignupStatus.waitlisted)),
+        ).order_by(Shift.starts_at)
+    else:
+        query = (
+            query.where(Shift.ends_at <= now)
+            .order_by(Shift.starts_at.desc())
+            .limit(100)
+        )
+    return list(db.session.scalars(query).unique())
+
+
+def roster(workday: Workday) -> list[Signup]:
+    """Every sign-up of the workday (all statuses) with its person, in one query."""
+    return list(
+        db.session.scalars(
+            select(Signup)
+            .join(Shift, Shift.id == Signup.shift_id)
+            .options(joinedload(Signup.volunteer))
+            .where(Shift.workday_id == workday.id)
+            .order_by(Shift.starts_at, Shift.id, Signup.created_at, Signup.id)
+        )
+    )
+
+
+def managed_project_ids(person) -> set[int]:
+    if not person.is_authenticated:
+        return set()
+    if person.is_admin:
+        return set(db.session.scalars(select(Project.id)))
+    if person.role != Role.coordinator:
+        return set()
+    return set(
+        db.session.scalars(
+            select(project_coordinator.c.project_id).where(
+                project_coordinator.c.user_id == person.id
+            )
+        )
+    )
+
+
+def project_series(project: Project) -> list[WorkdaySeries]:
+    return list(
+        db.session.scalars(
+            select(WorkdaySeries)
+            .where(WorkdaySeries.project_id == project.id)
+            .options(selectinload(WorkdaySeries.shift_templates))
+            .order_by(WorkdaySeries.starts_on)
+        )
+    )
+
+
+def load_workday_page(workday_id: int) -> Workday | None:
+    return db.session.scalars(
+        select(Workday)
+        .where(Workday.id == workday_id)
+        .options(
+            joinedload(Workday.garden),
+            joinedload(Workday.series),
+            joinedload(Workday.project).selectinload(Project.coordinators),
+            selectinload(Workday.shifts),
+        )
+    ).first()

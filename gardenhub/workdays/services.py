@@ -1,0 +1,387 @@
+"""Planning: workdays (one-off and recurring), their shifts, edits and cancellation.
+
+Sign-ups, the waitlist and capacity live in `signups.py`.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from gardenhub import audit
+from gardenhub.errors import GardenHubError
+from gardenhub.extensions import db
+from gardenhub.gardens.models import Garden
+from gardenhub.projects.models import Project
+from gardenhub.timezones import to_local, to_utc
+from gardenhub.workdays import signups
+from gardenhub.workdays.models import (
+    DEFAULT_PUBLIC_TITLE,
+    SeriesShift,
+    Shift,
+    Workday,
+    WorkdaySeries,
+    WorkdayStatus,
+)
+from gardenhub.workdays.recurrence import (
+    TooManyOccurrences,
+    WeeklyRule,
+    occurrence_dates,
+)
+
+
+class WorkdayError(GardenHubError):
+    pass
+
+
+@dataclass
+class ShiftData:
+    name: str
+    start: time
+    end: time
+    capacity: int
+    description: str | None = None
+    skill: str | None = None
+
+
+@dataclass
+class WorkdayData:
+    """What a coordinator enters; times are local to the garden (or project)."""
+
+    title: str
+    day: date
+    start: time
+    end: time
+    garden: Garden | None = None
+    location: str | None = None
+    public_title: str = DEFAULT_PUBLIC_TITLE
+    description: str | None = None
+    is_newcomer_friendly: bool = False
+    shifts: list[ShiftData] = field(default_factory=list)
+
+
+class Scope:
+    """Which occurrences of a series an edit applies to, as in calendar apps."""
+
+    this = "this"
+    following = "following"
+    all = "all"
+
+
+def zone_for(project: Project, garden: Garden | None) -> str:
+    return garden.timezone if garden else project.timezone
+
+
+def _check_times(start: time, end: time, *, field_name: str = "end") -> None:
+    if end <= start:
+        raise WorkdayError("The end must be after the start.", field=field_name)
+
+
+def _check_capacity(capacity: int) -> None:
+    maximum = current_app.config["MAX_SHIFT_CAPACITY"]
+    if not 1 <= capacity <= maximum:
+        raise WorkdayError(
+            f"Capacity must be between 1 and {maximum:,}.", field="capacity"
+        )
+
+
+def _check_shift_inside(
+    name: str,
+    start: datetime,
+    end: datetime,
+    workday_start: datetime,
+    workday_end: datetime,
+) -> None:
+    if end <= start:
+        raise WorkdayError(
+            f"Shift “{name}”: the end must be after the start.", field="shifts"
+        )
+    if start < workday_start or end > workday_end:
+        raise WorkdayError(
+            f"Shift “{name}” must fit inside the workday's hours.", field="shifts"
+        )
+
+
+def _check_workday(data: WorkdayData) -> None:
+    _check_times(data.start, data.end)
+    if not data.garden and not data.location:
+        raise WorkdayError(
+            "Choose a garden or describe where it happens.", field="location"
+        )
+    if not data.shifts:
+        raise WorkdayError(
+            "Add at least one shift so people can sign up.", field="shifts"
+        )
+    for shift in data.shifts:
+        _check_capacity(shift.capacity)
+        if not (data.start <= shift.start < shift.end <= data.end):
+            raise WorkdayError(
+                f"Shift “{shift.name}” must start and end within "
+                f"{data.start:%H:%M}–{data.end:%H:%M}.",
+                field="shifts",
+            )
+
+
+def _new_workday(
+    project: Project,
+    data: WorkdayData,
+    day: date,
+    *,
+    series: WorkdaySeries | None = None,
+) -> Workday:
+    zone = zone_for(project, data.garden)
+    workday = Workday(
+        project=project,
+        garden=data.garden,
+        series=series,
+        title=data.title,
+        public_title=data.public_title or DEFAULT_PUBLIC_TITLE,
+        description=data.description,
+        location=data.location,
+        starts_at=to_utc(day, data.start, zone),
+        ends_at=to_utc(day, data.end, zone),
+        is_newcomer_friendly=data.is_newcomer_friendly,
+    )
+    for shift in data.shifts:
+        workday.shifts.append(
+            Shift(
+                name=shift.name,
+                capacity=shift.capacity,
+                description=shift.description,
+                skill=shift.skill,
+                starts_at=to_utc(day, shift.start, zone),
+                ends_at=to_utc(day, shift.end, zone),
+            )
+        )
+    db.session.add(workday)
+    return workday
+
+
+def create_workday(project: Project, data: WorkdayData, *, actor) -> Workday:
+    """A one-off workday with its shifts. Raises WorkdayError with a form field."""
+    _check_workday(data)
+    workday = _new_workday(project, data, data.day)
+    audit.record(actor, "workday.create", workday)
+    return workday
+
+
+def create_series(
+    project: Project, data: WorkdayData, rule: WeeklyRule, *, actor
+) -> WorkdaySeries:
+    """A weekly series and all its workdays, each with the template's shifts.
+
+    Raises WorkdayError: no end, no weekday, or more occurrences than allowed.
+    """
+    _check_workday(data)
+    if not rule.weekdays:
+        raise WorkdayError("Pick at least one weekday.", field="weekdays")
+    if rule.ends_on is None and rule.count is None:
+        raise WorkdayError("Give an end date or a number of workdays.", field="ends_on")
+    if rule.ends_on is not None and rule.ends_on < rule.starts_on:
+        raise WorkdayError("The series must end after it starts.", field="ends_on")
+    limit = current_app.config["MAX_SERIES_OCCURRENCES"]
+    try:
+        dates = occurrence_dates(rule, limit=limit)
+    except TooManyOccurrences:
+        raise WorkdayError(
+            f"A series can have at most {limit} workdays; choose an earlier end.",
+            field="ends_on",
+        ) from None
+    if not dates:
+        raise WorkdayError("No workday falls within those dates.", field="ends_on")
+    series = WorkdaySeries(
+        project=project,
+        weekdays=",".join(str(d) for d in rule.weekdays),
+        interval_weeks=rule.interval_weeks,
+        starts_on=rule.starts_on,
+        ends_on=rule.ends_on,
+        count=rule.count,
+        start_time=data.start,
+        end_time=data.end,
+        timezone=zone_for(project, data.garden),
+    )
+    series.shift_templates = [
+        SeriesShift(
+            name=s.name,
+            start_time=s.start,
+            end_time=s.end,
+            capacity=s.capacity,
+            description=s.description,
+            skill=s.skill,
+        )
+        for s in data.shifts
+    ]
+    db.session.add(series)
+    for day in dates:
+        _new_workday(project, data, day, series=series)
+    audit.record(actor, "series.create", series, f"{len(dates)} workdays")
+    return series
+
+
+def occurrences_in_scope(workday: Workday, scope: str, now: datetime) -> list[Workday]:
+    """The workdays an edit with `scope` touches; started ones are history."""
+    if scope == Scope.this or workday.series_id is None:
+        return [workday]
+    query = (
+        select(Workday)
+        .where(Workday.series_id == workday.series_id, Workday.starts_at > now)
+        .order_by(Workday.starts_at)
+    )
+    if scope == Scope.following:
+        query = query.where(Workday.starts_at >= workday.starts_at)
+    found = list(db.session.scalars(query))
+    return found if workday in found else [workday, *found]
+
+
+def update_workday(
+    workday: Workday, data: WorkdayData, *, scope: str, actor, now: datetime
+) -> list[Workday]:
+    """Apply an edit to one occurrence, this and following, or the whole series.
+
+    For one occurrence the date may change; for several, each keeps its own date
+    and takes the new local times. Shifts move with the workday's start. Raises
+    WorkdayError when a shift would no longer fit, naming the shift.
+    """
+    _check_times(data.start, data.end)
+    if not data.garden and not data.location:
+        raise WorkdayError(
+            "Choose a garden or describe where it happens.", field="location"
+        )
+    if workday.is_cancelled:
+        raise WorkdayError("This workday is cancelled; it can no longer be edited.")
+    targets = occurrences_in_scope(workday, scope, now)
+    for target in targets:
+        zone = zone_for(target.project, data.garden)
+        day = (
+            data.day
+            if target is workday and scope == Scope.this
+            else to_local(target.starts_at, target.timezone).date()
+        )
+        starts_at, ends_at = to_utc(day, data.start, zone), to_utc(day, data.end, zone)
+        delta = starts_at - target.starts_at
+        for shift in target.shifts:
+            _check_shift_inside(
+                shift.name,
+                shift.starts_at + delta,
+                shift.ends_at + delta,
+                starts_at,
+                ends_at,
+            )
+        for shift in target.shifts:
+            shift.starts_at += delta
+            shift.ends_at += delta
+        target.title, target.public_title = data.title, data.public_title
+        target.description, target.location = data.description, data.location
+        target.garden, target.is_newcomer_friendly = (
+            data.garden,
+            data.is_newcomer_friendly,
+        )
+        target.starts_at, target.ends_at = starts_at, ends_at
+        target.touch(now)
+    if workday.series is not None and scope != Scope.this:
+        _update_series_rule(workday, data, scope, targets)
+    audit.record(actor, f"workday.update.{scope}", workday, f"{len(targets)} workdays")
+    return targets
+
+
+def _update_series_rule(
+    workday: Workday, data: WorkdayData, scope: str, targets: list[Workday]
+) -> None:
+    """Keep the series' description true; "this and following" splits it in two."""
+    series = workday.series
+    first_day = to_local(workday.starts_at, workday.timezone).date()
+    earlier = db.session.scalar(
+        select(Workday.id)
+        .where(Workday.series_id == series.id, Workday.starts_at < workday.starts_at)
+        .limit(1)
+    )
+    if scope == Scope.following and earlier is not None:
+        last = to_local(max(t.starts_at for t in targets), workday.timezone).date()
+        new_series = WorkdaySeries(
+            project=series.project,
+            weekdays=series.weekdays,
+            interval_weeks=series.interval_weeks,
+            starts_on=first_day,
+            ends_on=series.ends_on or last,
+            count=None,
+            timezone=series.timezone,
+            start_time=data.start,
+            end_time=data.end,
+        )
+        new_series.shift_templates = [
+            SeriesShift(
+                **{
+                    c: getattr(t, c)
+                    for c in (
+                        "name",
+                        "start_time",
+                        "end_time",
+                        "capacity",
+                        "description",
+                        "skill",
+                    )
+                }
+            )
+            for t in series.shift_templates
+        ]
+        db.session.add(new_series)
+        series.ends_on, series.count = first_day - timedelta(days=1), None
+        for target in targets:
+            target.series = new_series
+    else:
+        series.start_time, series.end_time = data.start, data.end
+
+
+def cancel_workday(
+    workday: Workday, *, actor, reason: str | None, now: datetime
+) -> None:
+    """Cancelled, never deleted: sign-ups stay (for history and for telling people),
+    sign-ups close, and feeds publish it as cancelled with a higher revision."""
+    if workday.is_cancelled:
+        raise WorkdayError("This workday is already cancelled.")
+    workday.status = WorkdayStatus.cancelled
+    workday.cancelled_at = now
+    workday.cancel_reason = reason
+    workday.touch(now)
+    audit.record(actor, "workday.cancel", workday, reason)
+
+
+def add_shift(workday: Workday, data: ShiftData, *, actor, now: datetime) -> Shift:
+    _check_capacity(data.capacity)
+    zone = workday.timezone
+    day = to_local(workday.starts_at, zone).date()
+    shift = Shift(
+        workday=workday,
+        name=data.name,
+        capacity=data.capacity,
+        description=data.description,
+        skill=data.skill,
+        starts_at=to_utc(day, data.start, zone),
+        ends_at=to_utc(day, data.end, zone),
+    )
+    _check_shift_inside(
+        data.name, shift.starts_at, shift.ends_at, workday.starts_at, workday.ends_at
+    )
+    db.session.add(shift)
+    workday.touch(now)
+    audit.record(actor, "shift.create", shift)
+    return shift
+
+
+def update_shift(shift: Shift, data: ShiftData, *, actor, now: datetime) -> None:
+    """Capacity goes through `signups.set_capacity` (refused below the seats taken,
+    rising promotes the waitlist)."""
+    _check_capacity(data.capacity)
+    workday = shift.workday
+    zone = workday.timezone
+    day = to_local(workday.starts_at, zone).date()
+    starts_at, ends_at = to_utc(day, data.start, zone), to_utc(day, data.end, zone)
+    _check_shift_inside(
+        data.name, starts_at, ends_at, workday.starts_at, workday.ends_at
+    )
+    signups.set_capacity(shift, data.capacity, now=now)
+    shift.name, shift.description, shift.skill = data.name, data.description, data.skill
+    shift.starts_at, shift.ends_at = starts_at, ends_at
+    workday.touch(now)
+    audit.record(actor, "shift.update", shift)

@@ -1,0 +1,280 @@
+"""Sign-ups: capacity, the waitlist and offers of freed seats.
+
+The promise: a shift's confirmed sign-ups plus held offers never exceed its
+capacity. Every change that counts or takes a seat first locks the shift row
+(`gardenhub.db.lock`), so concurrent requests queue up on that lock and each
+sees the count the previous one left.
+"""
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from gardenhub import audit
+from gardenhub.accounts.models import User
+from gardenhub.db import lock
+from gardenhub.errors import GardenHubError
+from gardenhub.extensions import db
+from gardenhub.workdays.models import (
+    ACTIVE_STATUSES,
+    SEAT_STATUSES,
+    Shift,
+    Signup,
+    SignupStatus,
+    Workday,
+    WorkdayStatus,
+)
+
+
+class SignupError(GardenHubError):
+    pass
+
+
+class SignupClosed(SignupError):
+    pass
+
+
+class AlreadySignedUp(SignupError):
+    pass
+
+
+class OverlappingShift(SignupError):
+    pass
+
+
+class OfferUnavailable(SignupError):
+    pass
+
+
+class CapacityTooLow(SignupError):
+    pass
+
+
+def _hours(key: str) -> timedelta:
+    return timedelta(hours=current_app.config[key])
+
+
+def seats_taken(shift: Shift) -> int:
+    return db.session.scalar(
+        select(func.count(Signup.id)).where(
+            Signup.shift_id == shift.id, Signup.status.in_(SEAT_STATUSES)
+        )
+    )
+
+
+def active_signup(shift: Shift, person: User) -> Signup | None:
+    return db.session.scalars(
+        select(Signup).where(
+            Signup.shift_id == shift.id,
+            Signup.volunteer_id == person.id,
+            Signup.status.in_(ACTIVE_STATUSES),
+        )
+    ).first()
+
+
+def waitlist_position(signup: Signup) -> int:
+    """1 for the first person waiting; only ever shown to that person."""
+    return db.session.scalar(
+        select(func.count(Signup.id)).where(
+            Signup.shift_id == signup.shift_id,
+            Signup.status == SignupStatus.waitlisted,
+            (Signup.created_at < signup.created_at)
+            | ((Signup.created_at == signup.created_at) & (Signup.id <= signup.id)),
+        )
+    )
+
+
+def _check_open(shift: Shift, now: datetime) -> None:
+    if shift.workday.status == WorkdayStatus.cancelled:
+        raise SignupClosed("This workday is cancelled, so sign-ups are closed.")
+    if shift.starts_at <= now:
+        raise SignupClosed("This shift has already started; sign-ups are closed.")
+
+
+def _overlapping_shift(shift: Shift, person: User) -> Shift | None:
+    return db.session.scalars(
+        select(Shift)
+        .join(Signup, Signup.shift_id == Shift.id)
+        .join(Workday, Workday.id == Shift.workday_id)
+        .where(
+            Signup.volunteer_id == person.id,
+            Signup.status.in_(SEAT_STATUSES),
+            Workday.status == WorkdayStatus.scheduled,
+            Shift.id != shift.id,
+            Shift.starts_at < shift.ends_at,
+            Shift.ends_at > shift.starts_at,
+        )
+    ).first()
+
+
+def sign_up(
+    shift: Shift, person: User, *, now: datetime, added_by: User | None = None
+) -> Signup:
+    """Confirm `person` on `shift`, or put them on the waitlist when it is full.
+
+    Raises SignupClosed (started or cancelled), AlreadySignedUp (an active
+    sign-up exists) and OverlappingShift (they hold a seat on an overlapping shift).
+    """
+    shift = lock(shift)
+    _check_open(shift, now)
+    _release_expired_offers(shift, now)
+    if active_signup(shift, person) is not None:
+        raise AlreadySignedUp(
+            "You are already signed up for this shift."
+            if added_by is None
+            else f"{person.display_name} is already on this shift."
+        )
+    other = _overlapping_shift(shift, person)
+    if other is not None:
+        raise OverlappingShift(
+            f"This overlaps “{other.name}” on {other.workday.title}, which "
+            f"{'you are' if added_by is None else 'they are'} already signed up for."
+        )
+    full = seats_taken(shift) >= shift.capacity
+    signup = Signup(
+        shift=shift,
+        volunteer=person,
+        added_by=added_by,
+        created_at=now,
+        status=SignupStatus.waitlisted if full else SignupStatus.confirmed,
+        confirmed_at=None if full else now,
+    )
+    db.session.add(signup)
+    db.session.flush()
+    if added_by is not None:
+        audit.record(added_by, "signup.add", signup, f"shift {shift.id}")
+    return signup
+
+
+def cancel(signup: Signup, *, actor: User, now: datetime) -> None:
+    """The volunteer (or a coordinator) cancels until the shift starts; a freed
+    seat is offered to the waitlist. Raises SignupError otherwise."""
+    shift = lock(signup.shift)
+    db.session.refresh(signup)
+    if not signup.is_active:
+        raise SignupError("This sign-up is no longer active.")
+    if shift.starts_at <= now:
+        raise SignupClosed(
+            "This shift has already started; it can no longer be "
+            "cancelled here. Please tell a coordinator."
+        )
+    freed = signup.holds_seat
+    signup.status = SignupStatus.cancelled
+    signup.cancelled_at = now
+    if actor.id != signup.volunteer_id:
+        audit.record(actor, "signup.cancel", signup)
+    db.session.flush()
+    if freed:
+        offer_free_seats(shift, now=now)
+
+
+def confirm(signup: Signup, *, person: User, now: datetime) -> None:
+    """Take the seat: an unexpired offer, or (inside the cut-off before the
+    shift, when seats are simply open) a free seat for someone still waiting.
+
+    Raises OfferUnavailable when the offer expired or nothing is free.
+    """
+    shift = lock(signup.shift)
+    db.session.refresh(signup)
+    if signup.volunteer_id != person.id:
+        raise OfferUnavailable("This offer is for someone else.")
+    _check_open(shift, now)
+    _release_expired_offers(shift, now)
+    if signup.status == SignupStatus.offered or (
+        signup.status == SignupStatus.waitlisted and seats_taken(shift) < shift.capacity
+    ):
+        pass
+    elif signup.status == SignupStatus.confirmed:
+        raise OfferUnavailable("You already have a seat on this shift.")
+    elif signup.status == SignupStatus.expired:
+        raise OfferUnavailable(
+            "This offer has expired and passed to the next person. "
+            "You can join the waitlist again."
+        )
+    else:
+        raise OfferUnavailable("There is no free seat to confirm right now.")
+    signup.status = SignupStatus.confirmed
+    signup.confirmed_at = now
+    signup.offer_expires_at = None
+
+
+def set_capacity(shift: Shift, capacity: int, *, now: datetime) -> None:
+    """Refused below the seats already taken; rising offers seats to the waitlist."""
+    shift = lock(shift)
+    taken = seats_taken(shift)
+    if capacity < taken:
+        raise CapacityTooLow(
+            f"{taken} people already hold a seat on “{shift.name}”, so its capacity "
+            f"cannot go below {taken}.",
+            field="capacity",
+        )
+    rising = capacity > shift.capacity
+    shift.capacity = capacity
+    db.session.flush()
+    if rising:
+        offer_free_seats(shift, now=now)
+
+
+def offer_free_seats(shift: Shift, *, now: datetime) -> list[Signup]:
+    """Offer each free seat to the next person waiting (caller holds the lock).
+
+    The offer holds the seat for the claim window, shortened to what is left
+    before the shift. Inside the cut-off before the shift nobody is offered:
+    free seats are open to anyone, the waitlist included.
+    """
+    if now >= shift.starts_at - _hours("OFFER_CUTOFF_HOURS"):
+        return []
+    free = shift.capacity - seats_taken(shift)
+    if free <= 0:
+        return []
+    waiting = db.session.scalars(
+        select(Signup)
+        .where(Signup.shift_id == shift.id, Signup.status == SignupStatus.waitlisted)
+        .order_by(Signup.created_at, Signup.id)
+        .limit(free)
+    ).all()
+    expires = min(now + _hours("OFFER_WINDOW_HOURS"), shift.starts_at)
+    for signup in waiting:
+        signup.status = SignupStatus.offered
+        signup.offered_at = now
+        signup.offer_expires_at = expires
+    db.session.flush()
+    return list(waiting)
+
+
+def _release_expired_offers(shift: Shift, now: datetime) -> None:
+    expired = db.session.scalars(
+        select(Signup).where(
+            Signup.shift_id == shift.id,
+            Signup.status == SignupStatus.offered,
+            Signup.offer_expires_at <= now,
+        )
+    ).all()
+    for signup in expired:
+        signup.status = SignupStatus.expired
+    if expired:
+        db.session.flush()
+        offer_free_seats(shift, now=now)
+
+
+def expire_offers(*, now: datetime) -> int:
+    """Pass every expired offer on to the next person (for cron). Returns how many."""
+    shift_ids = db.session.scalars(
+        select(Signup.shift_id)
+        .where(Signup.status == SignupStatus.offered, Signup.offer_expires_at <= now)
+        .distinct()
+    ).all()
+    count = 0
+    for shift_id in shift_ids:
+        shift = lock(db.session.get(Shift, shift_id))
+        before = db.session.scalar(
+            select(func.count(Signup.id)).where(
+                Signup.shift_id == shift.id,
+                Signup.status == SignupStatus.offered,
+                Signup.offer_expires_at <= now,
+            )
+        )
+        _release_expired_offers(shift, now)
+        count += before
+    return count

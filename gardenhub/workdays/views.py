@@ -1,0 +1,198 @@
+"""Public and volunteer pages: upcoming workdays, the month view, a workday with
+its shifts, My shifts, and the sign-up buttons."""
+
+import calendar
+from datetime import UTC, date, datetime, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from gardenhub.db import utcnow
+from gardenhub.extensions import db
+from gardenhub.gardens.models import Garden
+from gardenhub.projects.models import Project
+from gardenhub.timezones import to_local
+from gardenhub.workdays import queries, signups
+from gardenhub.workdays.models import Shift, Signup, SignupStatus
+
+bp = Blueprint("workdays", __name__)
+
+
+def _filters() -> tuple[Garden | None, Project | None]:
+    garden = project = None
+    if slug := request.args.get("garden"):
+        garden = db.session.scalars(select(Garden).where(Garden.slug == slug)).first()
+    if slug := request.args.get("project"):
+        project = db.session.scalars(
+            select(Project).where(Project.slug == slug)
+        ).first()
+    return garden, project
+
+
+def _filter_choices():
+    gardens = db.session.scalars(select(Garden).order_by(Garden.name)).all()
+    projects = db.session.scalars(
+        select(Project).where(Project.is_active).order_by(Project.name)
+    ).all()
+    return gardens, projects
+
+
+@bp.get("/")
+def home():
+    garden, project = _filters()
+    upcoming = queries.upcoming_workdays(
+        garden_id=garden and garden.id, project_id=project and project.id, limit=40
+    )
+    gardens, projects = _filter_choices()
+    return render_template(
+        "workdays/home.html",
+        upcoming=upcoming,
+        gardens=gardens,
+        projects=projects,
+        garden=garden,
+        project=project,
+    )
+
+
+@bp.get("/calendar")
+def month():
+    today = date.today()
+    try:
+        first = datetime.strptime(request.args.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        first = today.replace(day=1)
+    garden, project = _filters()
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(
+        first.year, first.month
+    )
+    start = datetime.combine(weeks[0][0], datetime.min.time(), UTC) - timedelta(days=1)
+    end = datetime.combine(weeks[-1][-1], datetime.min.time(), UTC) + timedelta(days=2)
+    by_day: dict[date, list] = {}
+    for summary in queries.workdays_between(
+        start, end, garden_id=garden and garden.id, project_id=project and project.id
+    ):
+        local_day = to_local(summary.workday.starts_at, summary.workday.timezone).date()
+        by_day.setdefault(local_day, []).append(summary)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    gardens, projects = _filter_choices()
+    return render_template(
+        "workdays/month.html",
+        first=first,
+        weeks=weeks,
+        today=today,
+        by_day=by_day,
+        previous=previous,
+        following=following,
+        gardens=gardens,
+        projects=projects,
+        garden=garden,
+        project=project,
+    )
+
+
+@bp.get("/workdays/<int:workday_id>")
+def show(workday_id: int):
+    workday = queries.load_workday_page(workday_id) or abort(404)
+    counts = queries.shift_counts(workday)
+    mine = queries.signups_of(current_user, [s.id for s in workday.shifts])
+    positions = queries.waitlist_positions(list(mine.values()))
+    fellows = queries.roster(workday) if current_user.is_authenticated else []
+    return render_template(
+        "workdays/show.html",
+        workday=workday,
+        counts=counts,
+        mine=mine,
+        positions=positions,
+        now=utcnow(),
+        can_manage=workday.can_manage(current_user),
+        fellows=[s for s in fellows if s.status == SignupStatus.confirmed],
+    )
+
+
+@bp.get("/my/shifts")
+@login_required
+def my_shifts():
+    now = utcnow()
+    upcoming = queries.my_signups(current_user, now=now, upcoming=True)
+    past = queries.my_signups(current_user, now=now, upcoming=False)
+    positions = queries.waitlist_positions(upcoming)
+    return render_template(
+        "workdays/my_shifts.html",
+        upcoming=upcoming,
+        past=past,
+        positions=positions,
+        now=now,
+    )
+
+
+def _back_to(workday_id: int):
+    target = request.form.get("next")
+    if target == "my_shifts":
+        return redirect(url_for("workdays.my_shifts"))
+    return redirect(url_for("workdays.show", workday_id=workday_id))
+
+
+@bp.post("/shifts/<int:shift_id>/signup")
+@login_required
+def sign_up(shift_id: int):
+    shift = db.get_or_404(Shift, shift_id)
+    try:
+        signup = signups.sign_up(shift, current_user, now=utcnow())
+    except signups.SignupError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if signup.status == SignupStatus.confirmed:
+            flash(f"You're signed up for “{shift.name}”. Thank you!", "success")
+        else:
+            position = signups.waitlist_position(signup)
+            flash(
+                f"“{shift.name}” is full, so you're on the waitlist (number "
+                f"{position}). We'll offer you a seat if one frees up.",
+                "info",
+            )
+    return _back_to(shift.workday_id)
+
+
+def _own_signup_or_403(signup_id: int, *, coordinators_too: bool) -> Signup:
+    signup = db.get_or_404(Signup, signup_id)
+    if signup.volunteer_id == current_user.id:
+        return signup
+    if coordinators_too and signup.shift.can_manage(current_user):
+        return signup
+    abort(403)
+
+
+@bp.post("/signups/<int:signup_id>/cancel")
+@login_required
+def cancel(signup_id: int):
+    signup = _own_signup_or_403(signup_id, coordinators_too=True)
+    try:
+        signups.cancel(signup, actor=current_user, now=utcnow())
+    except signups.SignupError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("The sign-up is cancelled. Thanks for letting us know.", "success")
+    if request.form.get("next") == "roster":
+        return redirect(url_for("planning.roster", workday_id=signup.shift.workday_id))
+    return _back_to(signup.shift.workday_id)
+
+
+@bp.post("/signups/<int:signup_id>/confirm")
+@login_required
+def confirm(signup_id: int):
+    signup = _own_signup_or_403(signup_id, coordinators_too=False)
+    try:
+        signups.confirm(signup, person=current_user, now=utcnow())
+    except signups.SignupError as error:
+        db.session.commit()  # keep the expired offer passed on to the next person
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"The seat on “{signup.shift.name}” is yours. See you there!", "success")
+    return _back_to(signup.shift.workday_id)
