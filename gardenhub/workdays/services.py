@@ -251,7 +251,8 @@ def update_workday(
     if workday.is_cancelled:
         raise WorkdayError("This workday is cancelled; it can no longer be edited.")
     targets = occurrences_in_scope(workday, scope, now)
-    for target in targets:
+    plan = []
+    for target in targets:  # check every occurrence before changing any
         zone = zone_for(target.project, data.garden)
         day = (
             data.day
@@ -268,6 +269,8 @@ def update_workday(
                 starts_at,
                 ends_at,
             )
+        plan.append((target, starts_at, ends_at, delta))
+    for target, starts_at, ends_at, delta in plan:
         for shift in target.shifts:
             shift.starts_at += delta
             shift.ends_at += delta
