@@ -27,10 +27,18 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     from gardenhub.accounts.views import bp as accounts_bp
+    from gardenhub.feeds.views import bp as feeds_bp
     from gardenhub.gardens.views import bp as gardens_bp
     from gardenhub.projects.views import bp as projects_bp
     from gardenhub.workdays.planning_views import bp as planning_bp
     from gardenhub.workdays.views import bp as workdays_bp
 
-    for blueprint in (workdays_bp, planning_bp, projects_bp, gardens_bp, accounts_bp):
+    for blueprint in (
+        workdays_bp,
+        planning_bp,
+        projects_bp,
+        gardens_bp,
+        accounts_bp,
+        feeds_bp,
+    ):
         app.register_blueprint(blueprint)

@@ -33,6 +33,13 @@ class Defaults:
     MAX_SHIFT_CAPACITY = 10_000
     MAX_SERIES_OCCURRENCES = 200
 
+    # Calendar feeds: a rolling window, and how often clients should refresh.
+    FEED_DAYS_BACK = 60
+    FEED_DAYS_AHEAD = 365
+    FEED_REFRESH_MINUTES = 60
+    # Names the zone of feeds that span gardens (the all-workdays feed).
+    DEFAULT_TIMEZONE = "Europe/Berlin"
+
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
     MAIL_USE_TLS = False

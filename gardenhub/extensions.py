@@ -26,6 +26,8 @@ def init_app(app: Flask) -> None:
 
     from gardenhub import timezones
     from gardenhub.accounts import privacy
+    from gardenhub.feeds import subscribe
 
     timezones.init_app(app)
     privacy.init_app(app)
+    subscribe.init_app(app)

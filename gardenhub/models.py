@@ -2,6 +2,7 @@
 
 from gardenhub.accounts.models import Role, User
 from gardenhub.audit import AuditEvent
+from gardenhub.feeds.models import FeedToken
 from gardenhub.gardens.models import Garden
 from gardenhub.projects.models import Project, project_coordinator
 from gardenhub.workdays.models import (
@@ -14,6 +15,7 @@ from gardenhub.workdays.models import (
 
 __all__ = [
     "AuditEvent",
+    "FeedToken",
     "Garden",
     "Project",
     "Role",

@@ -68,6 +68,14 @@ class ProfileForm(FlaskForm):
         description="Off: other volunteers see “A volunteer”. Coordinators of your "
         "projects always see your name. The public never does.",
     )
+    is_discreet = BooleanField(
+        "Discreet mode",
+        description="Your private calendar feed says only “Garden shift”: no "
+        "project or group names, for a shared phone or a work calendar.",
+    )
+    feed_shows_waitlist = BooleanField(
+        "Show waitlisted shifts in my calendar feed (as tentative)",
+    )
 
 
 class PasswordForm(FlaskForm):

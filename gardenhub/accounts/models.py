@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String, select
+from sqlalchemy import CheckConstraint, String, false, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -42,6 +42,11 @@ class User(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     is_guest: Mapped[bool] = mapped_column(default=False)
     shows_name: Mapped[bool] = mapped_column(default=False)
+    # Neutral wording in private feeds (and later messages): no project names.
+    is_discreet: Mapped[bool] = mapped_column(default=False, server_default=false())
+    feed_shows_waitlist: Mapped[bool] = mapped_column(
+        default=False, server_default=false()
+    )
     # Flask-Login stores this, not the id, in the session and remember cookie;
     # rotating it logs every copy of an old cookie out.
     session_token: Mapped[str] = mapped_column(

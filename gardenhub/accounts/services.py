@@ -100,11 +100,19 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def update_profile(
-    user: User, *, display_name: str, phone: str | None, shows_name: bool
+    user: User,
+    *,
+    display_name: str,
+    phone: str | None,
+    shows_name: bool,
+    is_discreet: bool = False,
+    feed_shows_waitlist: bool = False,
 ) -> None:
     user.display_name = display_name.strip()
     user.phone = (phone or "").strip() or None
     user.shows_name = shows_name
+    user.is_discreet = is_discreet
+    user.feed_shows_waitlist = feed_shows_waitlist
 
 
 def log_out(user: User) -> None:

@@ -112,6 +112,8 @@ def profile():
             display_name=form.display_name.data,
             phone=form.phone.data,
             shows_name=form.shows_name.data,
+            is_discreet=form.is_discreet.data,
+            feed_shows_waitlist=form.feed_shows_waitlist.data,
         )
         db.session.commit()
         flash("Your profile is saved.", "success")

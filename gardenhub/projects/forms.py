@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from gardenhub import timezones
 from gardenhub.formfields import strip
+from gardenhub.projects.models import DEFAULT_PUBLIC_NAME
 
 
 class ProjectForm(FlaskForm):
@@ -20,6 +21,14 @@ class ProjectForm(FlaskForm):
         filters=[strip],
         validators=[DataRequired(), Length(max=120)],
         description="Members see it. Public pages show a neutral title.",
+    )
+    public_name = StringField(
+        "Public name",
+        filters=[strip],
+        default=DEFAULT_PUBLIC_NAME,
+        validators=[DataRequired(), Length(max=120)],
+        description="What neighbours and public calendars see. Keep it neutral "
+        "unless the group wants its name published.",
     )
     description = TextAreaField(
         "Description", filters=[strip], validators=[Optional(), Length(max=5000)]

@@ -10,6 +10,8 @@ from gardenhub.db import UTCDateTime, utcnow
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 
+DEFAULT_PUBLIC_NAME = "Community garden project"
+
 project_coordinator = Table(
     "project_coordinator",
     db.metadata,
@@ -21,6 +23,11 @@ project_coordinator = Table(
 class Project(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
+    # What the public sees (pages, feed names): neutral unless the group wants its
+    # name published.
+    public_name: Mapped[str] = mapped_column(
+        String(120), default=DEFAULT_PUBLIC_NAME, server_default=DEFAULT_PUBLIC_NAME
+    )
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str | None] = mapped_column(Text)
     garden_id: Mapped[int | None] = mapped_column(ForeignKey("garden.id"), index=True)
@@ -37,6 +44,11 @@ class Project(db.Model):
 
     def __repr__(self) -> str:
         return f"<Project {self.slug}>"
+
+    def name_for(self, viewer) -> str:
+        if viewer is not None and viewer.is_authenticated:
+            return self.name
+        return self.public_name
 
     def is_coordinated_by(self, user) -> bool:
         return bool(

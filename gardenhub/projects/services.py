@@ -9,7 +9,7 @@ from gardenhub.accounts.models import Role, User
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
-from gardenhub.projects.models import Project
+from gardenhub.projects.models import DEFAULT_PUBLIC_NAME, Project
 from gardenhub.slugs import unique_slug
 
 
@@ -21,6 +21,7 @@ class ProjectError(GardenHubError):
 class ProjectData:
     name: str
     timezone: str
+    public_name: str = DEFAULT_PUBLIC_NAME
     description: str | None = None
     garden: Garden | None = None
     colour: str = "#2f6b3a"

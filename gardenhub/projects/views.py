@@ -35,6 +35,7 @@ def _data(form: ProjectForm) -> services.ProjectData:
     return services.ProjectData(
         name=form.name.data,
         timezone=form.timezone.data,
+        public_name=form.public_name.data,
         description=form.description.data or None,
         garden=db.session.get(Garden, form.garden_id.data)
         if form.garden_id.data

@@ -195,6 +195,8 @@ class Shift(db.Model):
     capacity: Mapped[int]
     description: Mapped[str | None] = mapped_column(Text)
     skill: Mapped[str | None] = mapped_column(String(200))
+    # When the seats taken last changed: feeds show open spots and must notice.
+    seats_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     workday: Mapped[Workday] = relationship(back_populates="shifts")
     signups: Mapped[list["Signup"]] = relationship(

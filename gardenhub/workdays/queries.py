@@ -1,7 +1,7 @@
 """Read queries for list pages: constant query counts, whatever the table sizes."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -27,10 +27,17 @@ class WorkdaySummary:
     capacity: int
     taken: int
     waiting: int
+    seats_changed_at: datetime | None = None
 
     @property
     def open_spots(self) -> int:
         return max(self.capacity - self.taken, 0)
+
+    @property
+    def changed_at(self) -> datetime:
+        """The last change to anything a feed shows of this workday."""
+        stamps = [self.workday.updated_at, self.seats_changed_at]
+        return max(stamp for stamp in stamps if stamp is not None)
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ def _seat_totals():
         select(
             Shift.workday_id,
             Shift.capacity,
+            Shift.seats_changed_at,
             taken.label("taken"),
             waiting.label("waiting"),
         )
@@ -65,6 +73,7 @@ def _seat_totals():
             func.sum(per_shift.c.capacity).label("capacity"),
             func.sum(per_shift.c.taken).label("taken"),
             func.sum(per_shift.c.waiting).label("waiting"),
+            func.max(per_shift.c.seats_changed_at).label("seats_changed_at"),
         )
         .group_by(per_shift.c.workday_id)
         .subquery()
@@ -79,7 +88,13 @@ def workday_summaries(
     """Workdays matching `conditions` with their seat totals, in one query."""
     totals = _seat_totals()
     query = (
-        select(Workday, totals.c.capacity, totals.c.taken, totals.c.waiting)
+        select(
+            Workday,
+            totals.c.capacity,
+            totals.c.taken,
+            totals.c.waiting,
+            totals.c.seats_changed_at,
+        )
         .outerjoin(totals, totals.c.workday_id == Workday.id)
         .join(Project, Project.id == Workday.project_id)
         .options(joinedload(Workday.garden), joinedload(Workday.project))
@@ -89,9 +104,24 @@ def workday_summaries(
     if limit:
         query = query.limit(limit)
     return [
-        WorkdaySummary(workday, int(capacity or 0), int(taken or 0), int(waiting or 0))
-        for workday, capacity, taken, waiting in db.session.execute(query)
+        WorkdaySummary(
+            workday,
+            int(capacity or 0),
+            int(taken or 0),
+            int(waiting or 0),
+            _as_utc(changed),
+        )
+        for workday, capacity, taken, waiting, changed in db.session.execute(query)
     ]
+
+
+def _as_utc(value) -> datetime | None:
+    """max() over a column loses the UTC type: SQLite returns text, PG aware."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def upcoming_workdays(
@@ -265,3 +295,28 @@ def load_workday_page(workday_id: int) -> Workday | None:
             selectinload(Workday.shifts),
         )
     ).first()
+
+
+def feed_signups(
+    person, start: datetime, end: datetime, *, include_waiting: bool
+) -> list[Signup]:
+    """A person's sign-ups on shifts inside [start, end), for their private feed."""
+    statuses = [*SEAT_STATUSES, *([SignupStatus.waitlisted] if include_waiting else [])]
+    return list(
+        db.session.scalars(
+            select(Signup)
+            .join(Shift, Shift.id == Signup.shift_id)
+            .options(
+                joinedload(Signup.shift)
+                .joinedload(Shift.workday)
+                .options(joinedload(Workday.garden), joinedload(Workday.project))
+            )
+            .where(
+                Signup.volunteer_id == person.id,
+                Signup.status.in_(statuses),
+                Shift.starts_at < end,
+                Shift.ends_at > start,
+            )
+            .order_by(Shift.starts_at, Shift.id)
+        ).unique()
+    )

@@ -141,6 +141,7 @@ def sign_up(
         confirmed_at=None if full else now,
     )
     db.session.add(signup)
+    shift.seats_changed_at = now
     db.session.flush()
     if added_by is not None:
         audit.record(added_by, "signup.add", signup, f"shift {shift.id}")
@@ -162,6 +163,7 @@ def cancel(signup: Signup, *, actor: User, now: datetime) -> None:
     freed = signup.holds_seat
     signup.status = SignupStatus.cancelled
     signup.cancelled_at = now
+    shift.seats_changed_at = now
     if actor.id != signup.volunteer_id:
         audit.record(actor, "signup.cancel", signup)
     db.session.flush()
@@ -197,6 +199,7 @@ def confirm(signup: Signup, *, person: User, now: datetime) -> None:
     signup.status = SignupStatus.confirmed
     signup.confirmed_at = now
     signup.offer_expires_at = None
+    shift.seats_changed_at = now
 
 
 def set_capacity(shift: Shift, capacity: int, *, now: datetime) -> None:
@@ -211,6 +214,7 @@ def set_capacity(shift: Shift, capacity: int, *, now: datetime) -> None:
         )
     rising = capacity > shift.capacity
     shift.capacity = capacity
+    shift.seats_changed_at = now
     db.session.flush()
     if rising:
         offer_free_seats(shift, now=now)
@@ -239,6 +243,7 @@ def offer_free_seats(shift: Shift, *, now: datetime) -> list[Signup]:
         signup.status = SignupStatus.offered
         signup.offered_at = now
         signup.offer_expires_at = expires
+    shift.seats_changed_at = now
     db.session.flush()
     return list(waiting)
 
@@ -254,6 +259,7 @@ def _release_expired_offers(shift: Shift, now: datetime) -> None:
     for signup in expired:
         signup.status = SignupStatus.expired
     if expired:
+        shift.seats_changed_at = now
         db.session.flush()
         offer_free_seats(shift, now=now)
 

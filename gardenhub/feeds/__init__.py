@@ -1,0 +1,1 @@
+"""Calendar feeds: public, per garden, project and workday, and private token feeds."""

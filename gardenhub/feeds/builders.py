@@ -1,0 +1,107 @@
+"""Turn workdays and sign-ups into feed events: what a subscriber sees.
+
+Public events carry public titles and open-spot counts, never a person.
+Private events carry the owner's own shifts; in discreet mode only neutral words.
+"""
+
+from urllib.parse import urlsplit
+
+from gardenhub.feeds.ical import FeedEvent
+from gardenhub.workdays.models import Signup, SignupStatus
+from gardenhub.workdays.queries import WorkdaySummary
+
+
+def uid_host(base_url: str) -> str:
+    return urlsplit(base_url).hostname or "gardenhub"
+
+
+def _place(workday) -> str:
+    if workday.garden and workday.garden.address:
+        return f"{workday.place}, {workday.garden.address}"
+    return workday.place
+
+
+def _geo(workday):
+    garden = workday.garden
+    if garden and garden.latitude is not None and garden.longitude is not None:
+        return (garden.latitude, garden.longitude)
+    return None
+
+
+def public_event(summary: WorkdaySummary, base_url: str) -> FeedEvent:
+    workday = summary.workday
+    url = f"{base_url}/workdays/{workday.id}"
+    if workday.is_cancelled:
+        description = f"Cancelled. Details: {url}"
+    elif summary.open_spots:
+        spots = "1 spot" if summary.open_spots == 1 else f"{summary.open_spots} spots"
+        description = f"{spots} open. Sign up: {url}"
+    else:
+        description = f"All spots are taken; you can join the waitlist: {url}"
+    if workday.is_newcomer_friendly and not workday.is_cancelled:
+        description += "\nNewcomer-friendly: first-timers are welcome."
+    return FeedEvent(
+        uid=f"workday-{workday.id}@{uid_host(base_url)}",
+        summary=workday.public_title,
+        starts_at=workday.starts_at,
+        ends_at=workday.ends_at,
+        timezone=workday.timezone,
+        sequence=workday.revision,
+        changed_at=summary.changed_at,
+        created_at=workday.created_at,
+        status="CANCELLED" if workday.is_cancelled else "CONFIRMED",
+        description=description,
+        location=_place(workday),
+        url=url,
+        geo=_geo(workday),
+    )
+
+
+def shift_uid(shift_id: int, base_url: str) -> str:
+    """The UID of a person's shift: the same in the private feed and in emails."""
+    return f"shift-{shift_id}@{uid_host(base_url)}"
+
+
+def private_event(signup: Signup, person, base_url: str) -> FeedEvent:
+    shift = signup.shift
+    workday = shift.workday
+    url = f"{base_url}/workdays/{workday.id}"
+    waiting = signup.status in (SignupStatus.waitlisted, SignupStatus.offered)
+    if person.is_discreet:
+        summary = "Garden shift"
+        description = f"Details: {url}"
+    else:
+        summary = f"{shift.name}: {workday.title}"
+        description = f"{workday.project.name}. Details: {url}"
+    if workday.is_cancelled:
+        status = "CANCELLED"
+    elif waiting:
+        status = "TENTATIVE"
+        summary += (
+            " (waitlist)"
+            if signup.status == SignupStatus.waitlisted
+            else " (seat offered: confirm it)"
+        )
+    else:
+        status = "CONFIRMED"
+    stamps = [
+        workday.updated_at,
+        signup.created_at,
+        signup.confirmed_at,
+        signup.offered_at,
+    ]
+    return FeedEvent(
+        uid=shift_uid(shift.id, base_url),
+        summary=summary,
+        starts_at=shift.starts_at,
+        ends_at=shift.ends_at,
+        timezone=workday.timezone,
+        sequence=workday.revision,
+        changed_at=max(s for s in stamps if s),
+        created_at=signup.created_at,
+        status=status,
+        description=description,
+        location=_place(workday),
+        url=url,
+        geo=_geo(workday),
+    )

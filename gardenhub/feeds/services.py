@@ -1,0 +1,81 @@
+"""Private feed links: create, revoke, and look up by token."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from gardenhub.errors import GardenHubError
+from gardenhub.extensions import db
+from gardenhub.feeds.models import FeedToken, hash_token
+
+MAX_ACTIVE_TOKENS = 10
+# Recording every poll would write on every read; once an hour is enough to
+# show "last used".
+LAST_USED_PRECISION = timedelta(hours=1)
+
+
+class FeedTokenError(GardenHubError):
+    pass
+
+
+def create_token(person, name: str, *, now: datetime) -> tuple[FeedToken, str]:
+    """A new private feed link for one device. Returns the row and the token,
+    which is shown once and never stored (256 random bits; only its hash is kept)."""
+    active = db.session.scalars(
+        select(FeedToken).where(
+            FeedToken.user_id == person.id, FeedToken.revoked_at.is_(None)
+        )
+    ).all()
+    if len(active) >= MAX_ACTIVE_TOKENS:
+        raise FeedTokenError(
+            f"You already have {MAX_ACTIVE_TOKENS} feed links; "
+            "revoke one you no longer use first.",
+            field="name",
+        )
+    token = secrets.token_urlsafe(32)
+    row = FeedToken(
+        user_id=person.id,
+        name=name.strip(),
+        token_hash=hash_token(token),
+        created_at=now,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row, token
+
+
+def revoke(row: FeedToken, *, now: datetime) -> None:
+    if row.revoked_at is None:
+        row.revoked_at = now
+
+
+def revoke_all(person, *, now: datetime) -> None:
+    for row in db.session.scalars(
+        select(FeedToken).where(
+            FeedToken.user_id == person.id, FeedToken.revoked_at.is_(None)
+        )
+    ):
+        row.revoked_at = now
+
+
+def find_active(token: str) -> FeedToken | None:
+    """The active token row whose owner is still active, or None."""
+    if not token or len(token) > 100:
+        return None
+    row = db.session.scalars(
+        select(FeedToken).where(
+            FeedToken.token_hash == hash_token(token), FeedToken.revoked_at.is_(None)
+        )
+    ).first()
+    if row is None or not row.user.is_active:
+        return None
+    return row
+
+
+def record_use(row: FeedToken, *, now: datetime) -> bool:
+    """Note the fetch time, at most once per hour. True when something changed."""
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
+        row.last_used_at = now
+        return True
+    return False

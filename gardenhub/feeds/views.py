@@ -1,0 +1,200 @@
+"""Feed routes: conditional GET on cached bytes, and the private-link page."""
+
+from datetime import UTC, datetime, time, timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from gardenhub.csrf import form_view
+from gardenhub.db import utcnow
+from gardenhub.extensions import db
+from gardenhub.feeds import builders, services
+from gardenhub.feeds.cache import feeds, fingerprint
+from gardenhub.feeds.forms import FeedTokenForm
+from gardenhub.feeds.ical import FeedEvent, FeedInfo, serialize
+from gardenhub.feeds.models import FeedToken
+from gardenhub.feeds.subscribe import links
+from gardenhub.gardens.models import Garden
+from gardenhub.projects.models import Project
+from gardenhub.workdays import queries
+from gardenhub.workdays.models import Workday
+
+bp = Blueprint("feeds", __name__)
+MAX_EVENTS = 1000  # Google stops reading a subscribed feed past about this many
+
+
+def window() -> tuple[datetime, datetime]:
+    """The rolling window a feed covers; day-aligned so the bytes hold all day."""
+    today = datetime.combine(utcnow().date(), time(), UTC)
+    config = current_app.config
+    return (
+        today - timedelta(days=config["FEED_DAYS_BACK"]),
+        today + timedelta(days=config["FEED_DAYS_AHEAD"]),
+    )
+
+
+def _info(name: str, zone: str) -> FeedInfo:
+    return FeedInfo(
+        name=name,
+        timezone=zone,
+        refresh=timedelta(minutes=current_app.config["FEED_REFRESH_MINUTES"]),
+    )
+
+
+def _feed_response(
+    info: FeedInfo, events: list[FeedEvent], *, filename: str, private: bool = False
+) -> Response:
+    key = fingerprint(info, events)
+    built = feeds.get_or_build(key, lambda: serialize(info, events))
+    response = Response(built.body, content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.set_etag(built.etag)
+    if events:
+        response.last_modified = max(event.changed_at for event in events)
+    response.cache_control.max_age = 0 if private else 900
+    if private:
+        response.cache_control.private = True
+        response.cache_control.no_store = False
+    else:
+        response.cache_control.public = True
+    return response.make_conditional(request)
+
+
+def _public_feed(
+    name: str, zone: str, filename: str, *, garden_id=None, project_id=None
+) -> Response:
+    start, end = window()
+    base = current_app.config["BASE_URL"]
+    summaries = queries.workdays_between(
+        start, end, garden_id=garden_id, project_id=project_id
+    )[:MAX_EVENTS]
+    events = [builders.public_event(summary, base) for summary in summaries]
+    return _feed_response(_info(name, zone), events, filename=filename)
+
+
+@bp.get("/calendar.ics")
+def public():
+    return _public_feed(
+        "GardenHub: all workdays",
+        current_app.config["DEFAULT_TIMEZONE"],
+        "gardenhub.ics",
+    )
+
+
+@bp.get("/gardens/<slug>/calendar.ics")
+def garden(slug: str):
+    found = db.first_or_404(select(Garden).where(Garden.slug == slug))
+    return _public_feed(
+        f"GardenHub: {found.name}",
+        found.timezone,
+        f"{found.slug}.ics",
+        garden_id=found.id,
+    )
+
+
+@bp.get("/projects/<slug>/calendar.ics")
+def project(slug: str):
+    found = db.first_or_404(select(Project).where(Project.slug == slug))
+    zone = found.garden.timezone if found.garden else found.timezone
+    return _public_feed(
+        f"GardenHub: {found.public_name}",
+        zone,
+        f"{found.slug}.ics",
+        project_id=found.id,
+    )
+
+
+@bp.get("/workdays/<int:workday_id>.ics")
+def workday(workday_id: int):
+    summaries = queries.workday_summaries(Workday.id == workday_id)
+    if not summaries:
+        abort(404)
+    summary = summaries[0]
+    event = builders.public_event(summary, current_app.config["BASE_URL"])
+    return _feed_response(
+        _info(f"GardenHub: {summary.workday.public_title}", summary.workday.timezone),
+        [event],
+        filename=f"workday-{workday_id}.ics",
+    )
+
+
+@bp.get("/feeds/<token>.ics")
+def private(token: str):
+    row = services.find_active(token)
+    if row is None:
+        abort(404, "No such feed.")
+    person = row.user
+    if services.record_use(row, now=utcnow()):
+        db.session.commit()
+    start, end = window()
+    base = current_app.config["BASE_URL"]
+    signups = queries.feed_signups(
+        person, start, end, include_waiting=person.feed_shows_waitlist
+    )
+    events = [builders.private_event(signup, person, base) for signup in signups]
+    name = "GardenHub: my shifts" if not person.is_discreet else "Garden shifts"
+    return _feed_response(
+        _info(name, current_app.config["DEFAULT_TIMEZONE"]),
+        events,
+        filename="my-shifts.ics",
+        private=True,
+    )
+
+
+def feed_url(token: str) -> str:
+    return f"{current_app.config['BASE_URL']}/feeds/{token}.ics"
+
+
+@bp.route("/my/calendar", methods=["GET", "POST"])
+@login_required
+@form_view
+def my_calendar():
+    form = FeedTokenForm()
+    created = None
+    if form.validate_on_submit():
+        try:
+            row, token = services.create_token(
+                current_user, form.name.data, now=utcnow()
+            )
+        except services.FeedTokenError as error:
+            form.name.errors.append(error.message)
+        else:
+            db.session.commit()
+            # Shown once: only the hash is stored.
+            created = (row, links(feed_url(token), "GardenHub: my shifts"))
+            form = FeedTokenForm(formdata=None)
+    tokens = db.session.scalars(
+        select(FeedToken)
+        .where(FeedToken.user_id == current_user.id)
+        .order_by(FeedToken.revoked_at.is_not(None), FeedToken.created_at.desc())
+    ).all()
+    status = 422 if form.errors else (201 if created else 200)
+    return render_template(
+        "feeds/my_calendar.html", form=form, tokens=tokens, created=created
+    ), status
+
+
+@bp.post("/my/calendar/<int:token_id>/revoke")
+@login_required
+def revoke(token_id: int):
+    row = db.get_or_404(FeedToken, token_id)
+    if row.user_id != current_user.id:
+        abort(404)
+    services.revoke(row, now=utcnow())
+    db.session.commit()
+    flash(
+        f"The feed link “{row.name}” is revoked; calendars using it stop updating.",
+        "success",
+    )
+    return redirect(url_for("feeds.my_calendar"))

@@ -1,0 +1,370 @@
+"""Calendar feeds, parsed as subscribers' apps would: icalendar and vobject."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import vobject
+from icalendar import Calendar
+from sqlalchemy import select
+
+from gardenhub.db import utcnow
+from gardenhub.extensions import db
+from gardenhub.feeds import cache
+from gardenhub.feeds.models import FeedToken, hash_token
+from gardenhub.timezones import to_local
+from gardenhub.workdays import signups
+
+
+@pytest.fixture(autouse=True)
+def empty_feed_cache():
+    cache.feeds.clear()
+
+
+def parse(response):
+    """Both parsers must accept the bytes; returns the icalendar tree."""
+    body = response.get_data()
+    vobject.readOne(body.decode())
+    return Calendar.from_ical(body)
+
+
+def events(calendar):
+    return {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_public_feed_is_valid_rfc5545_with_calendar_properties(client, make_workday):
+    make_workday()
+    response = client.get("/calendar.ics")
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.headers["Content-Disposition"].startswith("inline")
+    raw = response.get_data()
+    assert raw.count(b"\r\n") == raw.count(b"\n")
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 75
+    calendar = parse(response)
+    assert calendar["version"] == "2.0"
+    assert "GardenHub" in calendar["prodid"]
+    text = raw.decode()
+    assert "NAME:GardenHub: all workdays\r\n" in text
+    assert "X-WR-CALNAME:GardenHub: all workdays\r\n" in text
+    assert "X-WR-TIMEZONE:Europe/Berlin\r\n" in text
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in text
+    assert "X-PUBLISHED-TTL:PT1H\r\n" in text
+
+
+def test_event_carries_stable_uid_times_sequence_and_open_spots(
+    client, make_workday, make_signup
+):
+    workday = make_workday(capacities=(3, 2), public_title="Garden workday")
+    make_signup(workday.shifts[0])
+    calendar = parse(client.get("/calendar.ics"))
+    event = events(calendar)[f"workday-{workday.id}@gardenhub.test"]
+    assert str(event["summary"]) == "Garden workday"
+    assert event["dtstart"].params["TZID"] == "Europe/Berlin"
+    assert event.decoded("dtstart") == to_local(workday.starts_at, "Europe/Berlin")
+    assert event.decoded("dtend") == workday.ends_at
+    assert event["sequence"] == 0
+    assert str(event["status"]) == "CONFIRMED"
+    assert "4 spots open. Sign up: https://gardenhub.test/workdays/" in str(
+        event["description"]
+    )
+    assert str(event["url"]) == f"https://gardenhub.test/workdays/{workday.id}"
+    assert workday.garden.name in str(event["location"])
+    assert [c["tzid"] for c in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
+
+
+def test_feeds_never_contain_a_person(
+    client, auth, make_user, make_workday, make_signup
+):
+    workday = make_workday(capacities=(5,), title="Peer group session")
+    volunteer = make_user(
+        name="Quinn Private",
+        email="quinn@example.org",
+        phone="0309999",
+        shows_name=True,
+    )
+    make_signup(workday.shifts[0], volunteer)
+    auth.login(volunteer)
+    token_page = client.post("/my/calendar", data={"name": "phone"})
+    feed_path = re.search(
+        r"https://gardenhub\.test(/feeds/[\w-]+\.ics)",
+        token_page.get_data(as_text=True),
+    )[1]
+    for url in [
+        "/calendar.ics",
+        f"/gardens/{workday.garden.slug}/calendar.ics",
+        f"/projects/{workday.project.slug}/calendar.ics",
+        f"/workdays/{workday.id}.ics",
+        feed_path,
+    ]:
+        text = client.get(url).get_data(as_text=True)
+        assert "VEVENT" in text
+        for secret in ["Quinn", "quinn@", "0309999", "ATTENDEE", "ORGANIZER"]:
+            assert secret not in text, (url, secret)
+    public = client.get("/calendar.ics").get_data(as_text=True)
+    assert "Peer group session" not in public
+
+
+def test_cancelled_workday_stays_with_status_cancelled_and_higher_sequence(
+    client, auth, make_user, make_project, make_workday
+):
+    coordinator = make_user("coordinator")
+    workday = make_workday(project=make_project(coordinators=[coordinator]))
+    before = events(parse(client.get("/calendar.ics")))
+    auth.login(coordinator)
+    client.post(f"/workdays/{workday.id}/cancel", data={"reason": "Storm"})
+    after = events(parse(client.get("/calendar.ics")))
+    uid = f"workday-{workday.id}@gardenhub.test"
+    assert str(after[uid]["status"]) == "CANCELLED"
+    assert after[uid]["sequence"] > before[uid]["sequence"]
+    assert after[uid].decoded("dtstamp") >= before[uid].decoded("dtstamp")
+
+
+def test_rolling_window_keeps_recent_past_and_the_coming_year(client, make_workday):
+    inside = [make_workday(days=d, public_title=f"In {d}") for d in (-30, 10, 300)]
+    outside = [make_workday(days=d, public_title=f"Out {d}") for d in (-90, 400)]
+    text = client.get("/calendar.ics").get_data(as_text=True)
+    assert all(f"SUMMARY:{w.public_title}" in text for w in inside)
+    assert not any(f"SUMMARY:{w.public_title}" in text for w in outside)
+
+
+def test_bytes_are_stable_and_polls_get_304(client, make_workday):
+    make_workday()
+    first = client.get("/calendar.ics")
+    second = client.get("/calendar.ics")
+    assert first.get_data() == second.get_data()
+    etag = first.headers["ETag"]
+    assert not etag.startswith("W/")
+    assert (
+        client.get("/calendar.ics", headers={"If-None-Match": etag}).status_code == 304
+    )
+    since = client.get(
+        "/calendar.ics", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+    )
+    assert since.status_code == 304
+    head = client.head("/calendar.ics")
+    assert head.status_code == 200 and head.get_data() == b""
+    assert head.headers["ETag"] == etag
+
+
+def test_a_change_changes_the_etag(client, make_workday, make_signup):
+    workday = make_workday()
+    etag = client.get("/calendar.ics").headers["ETag"]
+    make_signup(workday.shifts[0])
+    response = client.get("/calendar.ics", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "4 spots open" in response.get_data(as_text=True)
+
+
+def test_polling_an_unchanged_feed_does_not_serialize_again(
+    client, make_workday, make_signup, monkeypatch
+):
+    from gardenhub.feeds import views
+
+    calls = []
+    real = views.serialize
+    monkeypatch.setattr(views, "serialize", lambda *a: calls.append(1) or real(*a))
+    workday = make_workday()
+    for _ in range(3):
+        client.get("/calendar.ics")
+    assert len(calls) == 1
+    make_signup(workday.shifts[0])
+    client.get("/calendar.ics")
+    assert len(calls) == 2
+
+
+def test_garden_project_and_workday_feeds_hold_only_their_own(
+    client, make_workday, make_project
+):
+    first = make_workday(public_title="First garden day")
+    second = make_workday(project=make_project(), public_title="Second garden day")
+    garden = client.get(f"/gardens/{first.garden.slug}/calendar.ics").get_data(True)
+    project = client.get(f"/projects/{second.project.slug}/calendar.ics").get_data(True)
+    single = parse(client.get(f"/workdays/{first.id}.ics"))
+    assert "First garden day" in garden and "Second garden day" not in garden
+    assert "Second garden day" in project and "First garden day" not in project
+    assert list(events(single)) == [f"workday-{first.id}@gardenhub.test"]
+    assert f"NAME:GardenHub: {first.garden.name}" in garden
+    assert "NAME:GardenHub: Community garden project" in project
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/gardens/nope/calendar.ics", "/projects/nope/calendar.ics", "/workdays/999.ics"],
+)
+def test_unknown_feeds_are_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_text_is_escaped_and_cannot_inject_properties(client, make_workday):
+    evil = "Weed, water; repeat\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil"
+    workday = make_workday(public_title=evil)
+    workday.garden.name = "Riverside, North; Beds"
+    db.session.commit()
+    response = client.get(f"/gardens/{workday.garden.slug}/calendar.ics")
+    calendar = parse(response)
+    assert len(calendar.walk("VEVENT")) == 1
+    assert str(calendar.walk("VEVENT")[0]["summary"]) == evil.replace("\r\n", "\n")
+    assert "NAME:GardenHub: Riverside\\, North\\; Beds\r\n" in response.get_data(True)
+    parsed = vobject.readOne(response.get_data(True))
+    assert parsed.x_wr_calname.value == "GardenHub: Riverside, North; Beds"
+
+
+def test_series_times_are_right_in_an_independent_parser_across_dst(
+    client, auth, make_user, make_project, make_garden
+):
+    coordinator = make_user("coordinator")
+    project = make_project(
+        coordinators=[coordinator], garden=make_garden(timezone="America/New_York")
+    )
+    auth.login(coordinator)
+    first = (utcnow() + timedelta(days=20)).date()
+    client.post(
+        f"/projects/{project.slug}/series/new",
+        data={
+            "title": "Crew",
+            "public_title": "Garden workday",
+            "garden_id": project.garden_id,
+            "weekdays": [str(first.weekday())],
+            "interval_weeks": "1",
+            "starts_on": first.isoformat(),
+            "count": "30",
+            "start": "09:00",
+            "end": "12:00",
+            "shifts-0-name": "All",
+            "shifts-0-start": "09:00",
+            "shifts-0-end": "12:00",
+            "shifts-0-capacity": "5",
+        },
+    )
+    text = client.get(f"/projects/{project.slug}/calendar.ics").get_data(as_text=True)
+    parsed = vobject.readOne(text)
+    starts = [event.dtstart.value for event in parsed.vevent_list]
+    assert len(starts) == 30
+    utc_hours = set()
+    for start in starts:
+        local = to_local(start, "America/New_York")
+        assert (local.hour, local.minute) == (9, 0)
+        utc_hours.add(start.utcoffset())
+    assert len(utc_hours) == 2  # the series crosses a daylight-saving change
+
+
+def create_token(client, name="phone") -> str:
+    page = client.post("/my/calendar", data={"name": name}).get_data(as_text=True)
+    return re.search(r"https://gardenhub\.test/feeds/([\w-]+)\.ics", page)[1]
+
+
+def test_private_feed_lists_own_shifts_and_is_private(
+    client, auth, make_user, make_workday, make_signup
+):
+    person = make_user()
+    mine = make_workday(title="My workday")
+    make_workday(title="Not mine")
+    make_signup(mine.shifts[0], person)
+    auth.login(person)
+    token = create_token(client)
+    stored = db.session.scalars(select(FeedToken)).one()
+    assert stored.token_hash == hash_token(token) and token not in stored.token_hash
+    assert len(token) >= 43  # 256 random bits, URL-safe
+    response = client.get(f"/feeds/{token}.ics")
+    assert "private" in response.headers["Cache-Control"]
+    found = events(parse(response))
+    assert list(found) == [f"shift-{mine.shifts[0].id}@gardenhub.test"]
+    assert (
+        str(found[f"shift-{mine.shifts[0].id}@gardenhub.test"]["summary"])
+        == "Shift 1: My workday"
+    )
+    db.session.expire_all()
+    assert stored.last_used_at is not None
+
+
+def test_discreet_mode_uses_neutral_words(
+    client, auth, make_user, make_workday, make_signup
+):
+    person = make_user(is_discreet=True)
+    workday = make_workday(title="Recovery circle garden")
+    make_signup(workday.shifts[0], person)
+    auth.login(person)
+    text = client.get(f"/feeds/{create_token(client)}.ics").get_data(as_text=True)
+    assert "SUMMARY:Garden shift" in text
+    assert "Recovery" not in text and workday.project.name not in text
+
+
+def test_waitlisted_shifts_appear_as_tentative_only_when_chosen(
+    client, auth, make_user, make_workday, make_signup
+):
+    shift = make_workday(capacities=(1,)).shifts[0]
+    make_signup(shift)
+    person = make_user()
+    make_signup(shift, person)
+    auth.login(person)
+    token = create_token(client)
+    assert "VEVENT" not in client.get(f"/feeds/{token}.ics").get_data(as_text=True)
+    client.post(
+        "/profile",
+        data={"display_name": person.display_name, "feed_shows_waitlist": "y"},
+    )
+    event = parse(client.get(f"/feeds/{token}.ics")).walk("VEVENT")[0]
+    assert str(event["status"]) == "TENTATIVE"
+
+
+def test_revoked_and_unknown_tokens_get_404_and_reveal_nothing(client, auth, make_user):
+    person = make_user()
+    auth.login(person)
+    keep, drop = create_token(client, "phone"), create_token(client, "laptop")
+    dropped = db.session.scalars(
+        select(FeedToken).where(FeedToken.name == "laptop")
+    ).one()
+    client.post(f"/my/calendar/{dropped.id}/revoke")
+    gone = client.get(f"/feeds/{drop}.ics")
+    assert gone.status_code == 404
+    assert gone.headers["Content-Type"].startswith("text/plain")
+    assert client.get("/feeds/not-a-real-token.ics").status_code == 404
+    assert client.get(f"/feeds/{keep}.ics").status_code == 200
+    page = client.get("/my/calendar").get_data(as_text=True)
+    assert "phone" in page and "revoked" in page
+
+
+def test_someone_elses_token_cannot_be_revoked(client, auth, make_user):
+    owner = make_user()
+    auth.login(owner)
+    token = create_token(client)
+    auth.logout()
+    auth.login(make_user())
+    row = db.session.scalars(select(FeedToken)).one()
+    assert client.post(f"/my/calendar/{row.id}/revoke").status_code == 404
+    assert client.get(f"/feeds/{token}.ics").status_code == 200
+
+
+def test_feed_link_does_not_log_anyone_in(client, auth, make_user):
+    person = make_user()
+    auth.login(person)
+    token = create_token(client)
+    auth.logout()
+    client.get(f"/feeds/{token}.ics")
+    assert client.get("/my/shifts").status_code == 302
+
+
+def test_pages_offer_subscribe_links_and_a_qr_code(client, make_workday):
+    workday = make_workday()
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="webcal://gardenhub.test/calendar.ics"' in home
+    assert (
+        "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Fgardenhub.test"
+        "%2Fcalendar.ics" in home
+    )
+    assert "https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2F" in home
+    assert 'value="https://gardenhub.test/calendar.ics"' in home
+    assert re.search(r"<svg [^>]*class=\"qr\"", home)
+    garden = client.get(f"/gardens/{workday.garden.slug}").get_data(as_text=True)
+    assert (
+        f"webcal://gardenhub.test/gardens/{workday.garden.slug}/calendar.ics" in garden
+    )
+    page = client.get(f"/workdays/{workday.id}").get_data(as_text=True)
+    assert f"/workdays/{workday.id}.ics" in page
+
+
+def test_signups_service_keeps_feed_stamp_fresh(make_workday, make_user):
+    shift = make_workday().shifts[0]
+    now = utcnow()
+    signups.sign_up(shift, make_user(), now=now)
+    assert shift.seats_changed_at == now
