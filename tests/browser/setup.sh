@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# Installs what the browser suite needs and cannot get from pip: Debian's Chromium.
+# Installs what the browser suite needs and cannot get from pip: Debian's Chromium,
+# Node.js for ical.js, and the npm packages injected into pages (axe-core).
 set -euo pipefail
-if ! command -v chromium >/dev/null 2>&1; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+cd "$(dirname "$0")"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-chromium --version
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+  touch node_modules
+fi
+chromium --version 2>/dev/null | head -1
