@@ -1,4 +1,4 @@
-"""A neighbour finds the subscribe links; a volunteer creates and revokes a feed link."""
+"""A neighbour finds the subscribe links; a volunteer makes and revokes a feed link."""
 
 import re
 import uuid
