@@ -30,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
     from gardenhub.feeds.views import bp as feeds_bp
     from gardenhub.gardens.views import bp as gardens_bp
     from gardenhub.projects.views import bp as projects_bp
+    from gardenhub.tasks.views import bp as tasks_bp
     from gardenhub.workdays.planning_views import bp as planning_bp
     from gardenhub.workdays.views import bp as workdays_bp
 
@@ -40,5 +41,6 @@ def register_blueprints(app: Flask) -> None:
         gardens_bp,
         accounts_bp,
         feeds_bp,
+        tasks_bp,
     ):
         app.register_blueprint(blueprint)

@@ -33,6 +33,10 @@ class Defaults:
     MAX_SHIFT_CAPACITY = 10_000
     MAX_SERIES_OCCURRENCES = 200
 
+    # Tasks still short of people this many days before they are due show up on
+    # the coordinator's "needs attention" list.
+    TASK_DUE_SOON_DAYS = 2
+
     # Calendar feeds: a rolling window, and how often clients should refresh.
     FEED_DAYS_BACK = 60
     FEED_DAYS_AHEAD = 365

@@ -12,6 +12,8 @@ from gardenhub.extensions import db
 from gardenhub.gardens import services as gardens
 from gardenhub.projects import services as projects
 from gardenhub.projects.models import Project
+from gardenhub.tasks import services as tasks
+from gardenhub.tasks.models import Task
 from gardenhub.timezones import to_local
 from gardenhub.workdays import services as workdays
 from gardenhub.workdays import signups
@@ -66,16 +68,21 @@ def seed(now: datetime | None = None) -> list[DemoLogin]:
     db.session.flush()
     admin = users["admin@example.org"]
     coordinator = users["coordinator@example.org"]
+    volunteer = users["volunteer@example.org"]
+    crew = _find_project("saturday-garden-crew")
+    if crew is None:
+        _seed_workdays(admin, coordinator, volunteer, neighbours, now)
+        crew = _find_project("saturday-garden-crew")
     if (
-        db.session.scalars(
-            select(Project).where(Project.slug == "saturday-garden-crew")
-        ).first()
+        db.session.scalars(select(Task).where(Task.project_id == crew.id)).first()
         is None
     ):
-        _seed_workdays(
-            admin, coordinator, users["volunteer@example.org"], neighbours, now
-        )
+        _seed_tasks(crew, coordinator, volunteer, neighbours, now)
     return LOGINS
+
+
+def _find_project(slug: str) -> Project | None:
+    return db.session.scalars(select(Project).where(Project.slug == slug)).first()
 
 
 def _ensure_user(login: DemoLogin) -> User:
@@ -198,3 +205,42 @@ def _seed_workdays(admin, coordinator, volunteer, neighbours, now: datetime) -> 
         signups.sign_up(cleanup.shifts[0], person, now=now)
     for person in neighbours[5:9]:
         signups.sign_up(workshop.shifts[0], person, now=now)
+
+
+def _seed_tasks(crew, coordinator, volunteer, neighbours, now: datetime) -> None:
+    """A handful of tasks in different states, one of them needing attention."""
+    today = to_local(now, ZONE).date()
+    first_saturday = db.session.scalars(
+        select(Workday)
+        .where(Workday.project_id == crew.id)
+        .order_by(Workday.starts_at)
+        .limit(1)
+    ).one()
+
+    def task(title, **fields):
+        return tasks.create_task(
+            crew, tasks.TaskData(title=title, **fields), actor=coordinator, now=now
+        )
+
+    compost = task(
+        "Build the compost bin",
+        people_needed=2,
+        due_on=today + timedelta(days=6),
+        workday=first_saturday,
+        description="Pallets are behind the shed; screws in the blue box.",
+    )
+    task(
+        "Bring 20 tomato seedlings",
+        due_on=today + timedelta(days=1),
+        priority="high",
+        is_public=True,
+        description="Any variety. We'll plant them on Saturday.",
+    )
+    watering = task("Water bed C on Tuesday", due_on=today + timedelta(days=3))
+    shed = task("Fix the shed door hinge")
+    task("Ask the council about a second water butt", priority="low")
+    db.session.flush()
+    tasks.claim(compost, volunteer, now=now)
+    tasks.assign(watering, neighbours[0], actor=coordinator, now=now)
+    tasks.claim(shed, neighbours[2], now=now)
+    tasks.mark_done(shed, actor=neighbours[2], note="New hinge, oiled.", now=now)

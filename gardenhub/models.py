@@ -5,6 +5,7 @@ from gardenhub.audit import AuditEvent
 from gardenhub.feeds.models import FeedToken
 from gardenhub.gardens.models import Garden
 from gardenhub.projects.models import Project, project_coordinator
+from gardenhub.tasks.models import Task, TaskAssignment
 from gardenhub.workdays.models import (
     SeriesShift,
     Shift,
@@ -22,6 +23,8 @@ __all__ = [
     "SeriesShift",
     "Shift",
     "Signup",
+    "Task",
+    "TaskAssignment",
     "User",
     "Workday",
     "WorkdaySeries",

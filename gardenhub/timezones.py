@@ -57,7 +57,12 @@ def format_date(moment: datetime | None, tz_name: str) -> str:
     return f"{to_local(moment, tz_name):%a %d %b %Y}"
 
 
+def local_today(tz_name: str, now: datetime | None = None) -> date:
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(tz_name)).date()
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_global(local_today)
     app.jinja_env.filters["localtime"] = format_time
     app.jinja_env.filters["localdatetime"] = format_datetime
     app.jinja_env.filters["localdate"] = format_date

@@ -265,3 +265,30 @@ def make_signup(app, make_user):
         return signup
 
     return make
+
+
+@pytest.fixture
+def make_task(app, make_project):
+    from datetime import timedelta
+
+    from gardenhub.db import utcnow
+    from gardenhub.tasks.models import Task
+
+    def make(*, project=None, due_in_days: int | None = 5, **fields) -> Task:
+        project = project or make_project()
+        due_on = (
+            None
+            if due_in_days is None
+            else utcnow().date() + timedelta(days=due_in_days)
+        )
+        task = Task(
+            project=project,
+            title=fields.pop("title", "Build the compost bin"),
+            due_on=due_on,
+            **fields,
+        )
+        db.session.add(task)
+        db.session.commit()
+        return task
+
+    return make

@@ -20,6 +20,7 @@ def test_production_refuses_to_start_without_secret_key(tmp_path, monkeypatch):
 
 
 def test_production_reads_settings_from_environment(monkeypatch):
+    monkeypatch.setenv("GARDENHUB_ENV", "production")
     monkeypatch.setenv("GARDENHUB_SECRET_KEY", "from-the-environment")
     monkeypatch.setenv("GARDENHUB_BASE_URL", "https://garden.example/")
     monkeypatch.setenv("GARDENHUB_OFFER_WINDOW_HOURS", "6")

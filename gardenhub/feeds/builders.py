@@ -4,6 +4,7 @@ Public events carry public titles and open-spot counts, never a person.
 Private events carry the owner's own shifts; in discreet mode only neutral words.
 """
 
+from datetime import UTC, datetime, time
 from urllib.parse import urlsplit
 
 from gardenhub.feeds.ical import FeedEvent
@@ -54,6 +55,33 @@ def public_event(summary: WorkdaySummary, base_url: str) -> FeedEvent:
         location=_place(workday),
         url=url,
         geo=_geo(workday),
+    )
+
+
+def task_event(task, person, base_url: str) -> FeedEvent:
+    """A task someone is on, as an all-day event on its due date."""
+    url = f"{base_url}/tasks/{task.id}"
+    if person.is_discreet:
+        summary, description = "Garden task due", f"Details: {url}"
+    else:
+        summary = f"Task due: {task.title}" + (
+            " (done)" if task.status == "done" else ""
+        )
+        description = f"{task.project.name}. Details: {url}"
+    midnight = datetime.combine(task.due_on, time(), UTC)
+    return FeedEvent(
+        uid=f"task-{task.id}@{uid_host(base_url)}",
+        summary=summary,
+        starts_at=midnight,
+        ends_at=midnight,
+        timezone=task.timezone,
+        sequence=task.revision,
+        changed_at=task.updated_at,
+        created_at=task.created_at,
+        status="CONFIRMED",
+        description=description,
+        url=url,
+        all_day=task.due_on,
     )
 
 

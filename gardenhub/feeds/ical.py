@@ -7,7 +7,7 @@ calendar apps see no spurious updates.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vDuration, vText
@@ -32,6 +32,8 @@ class FeedEvent:
     location: str = ""
     url: str = ""
     geo: tuple[float, float] | None = None
+    # A whole day (a task's due date) instead of starts_at/ends_at times.
+    all_day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -80,11 +82,16 @@ def _vevent(item: FeedEvent) -> Event:
     event.add("last-modified", item.changed_at)
     event.add("created", item.created_at)
     event.add("sequence", item.sequence)
-    event.add("dtstart", item.starts_at.astimezone(zone))
-    event.add("dtend", item.ends_at.astimezone(zone))
+    if item.all_day is not None:
+        event.add("dtstart", item.all_day)
+        event.add("dtend", item.all_day + timedelta(days=1))
+    else:
+        event.add("dtstart", item.starts_at.astimezone(zone))
+        event.add("dtend", item.ends_at.astimezone(zone))
     event.add("summary", item.summary)
     event.add("status", item.status)
-    event.add("transp", "TRANSPARENT" if item.status == "CANCELLED" else "OPAQUE")
+    transparent = item.status == "CANCELLED" or item.all_day is not None
+    event.add("transp", "TRANSPARENT" if transparent else "OPAQUE")
     if item.description:
         event.add("description", item.description)
     if item.location:

@@ -27,6 +27,7 @@ from gardenhub.feeds.models import FeedToken
 from gardenhub.feeds.subscribe import links
 from gardenhub.gardens.models import Garden
 from gardenhub.projects.models import Project
+from gardenhub.tasks import queries as task_queries
 from gardenhub.workdays import queries
 from gardenhub.workdays.models import Workday
 
@@ -143,6 +144,8 @@ def private(token: str):
         person, start, end, include_waiting=person.feed_shows_waitlist
     )
     events = [builders.private_event(signup, person, base) for signup in signups]
+    tasks = task_queries.feed_tasks(person, start.date(), end.date())
+    events += [builders.task_event(task, person, base) for task in tasks]
     name = "GardenHub: my shifts" if not person.is_discreet else "Garden shifts"
     return _feed_response(
         _info(name, current_app.config["DEFAULT_TIMEZONE"]),

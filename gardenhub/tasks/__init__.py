@@ -1,0 +1,1 @@
+"""Tasks: concrete jobs in a project that coordinators assign and volunteers claim."""

@@ -1,0 +1,326 @@
+"""Task pages: the project's board, a task, My tasks and the attention list."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms import FieldList
+
+from gardenhub.accounts import services as accounts
+from gardenhub.accounts.models import User
+from gardenhub.accounts.permissions import coordinator_required
+from gardenhub.csrf import form_view
+from gardenhub.db import utcnow
+from gardenhub.extensions import db
+from gardenhub.projects.views import managed_project_or_403, project_or_404
+from gardenhub.tasks import queries, services
+from gardenhub.tasks.forms import AssignForm, DoneForm, TaskForm
+from gardenhub.tasks.models import Task, TaskAssignment, TaskStatus
+from gardenhub.timezones import format_datetime
+from gardenhub.workdays import queries as workday_queries
+from gardenhub.workdays.models import Shift, Signup, Workday
+
+bp = Blueprint("tasks", __name__)
+
+
+@bp.app_template_global()
+def workday_tasks(workday) -> list[Task]:
+    """Tasks shown on a workday's page. The workdays package sits below tasks and
+    never imports it, so tasks hands its list to that page this way (one query)."""
+    return queries.for_workday(
+        workday.id, public_only=not current_user.is_authenticated
+    )
+
+
+def _task_or_404(task_id: int) -> Task:
+    task = db.get_or_404(Task, task_id)
+    if not current_user.is_authenticated and not (task.is_public and task.is_open):
+        abort(404)
+    return task
+
+
+def _managed_task_or_403(task_id: int) -> Task:
+    task = db.get_or_404(Task, task_id)
+    if not task.can_manage(current_user):
+        abort(403)
+    return task
+
+
+def _data(form: TaskForm) -> services.TaskData:
+    return services.TaskData(
+        title=form.title.data,
+        description=form.description.data or None,
+        due_on=form.due_on.data,
+        people_needed=form.people_needed.data,
+        priority=form.priority.data,
+        is_public=form.is_public.data,
+        workday=db.session.get(Workday, form.workday_id.data)
+        if form.workday_id.data
+        else None,
+    )
+
+
+def _form_with_workdays(project, **kwargs) -> TaskForm:
+    form = TaskForm(**kwargs)
+    upcoming = [
+        s.workday
+        for s in workday_queries.upcoming_workdays(
+            project_id=project.id, limit=60, include_cancelled=False
+        )
+    ]
+    form.set_workdays(upcoming, lambda w: format_datetime(w.starts_at, w.timezone))
+    return form
+
+
+def _show_error(form, error) -> None:
+    field = form._fields.get(error.field) if error.field else None
+    if field is not None and not isinstance(field, FieldList):
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.get("/projects/<slug>/tasks")
+def board(slug: str):
+    project = project_or_404(slug)
+    status = request.args.get("status") or None
+    if status not in (None, *TaskStatus):
+        status = None
+    tasks = queries.board(
+        project, status=status, public_only=not current_user.is_authenticated
+    )
+    return render_template(
+        "tasks/board.html",
+        project=project,
+        tasks=tasks,
+        status=status,
+        can_manage=project.can_manage(current_user),
+    )
+
+
+@bp.route("/projects/<slug>/tasks/new", methods=["GET", "POST"])
+@coordinator_required
+@form_view
+def new(slug: str):
+    project = managed_project_or_403(slug)
+    form = _form_with_workdays(
+        project, workday_id=request.args.get("workday", 0, type=int)
+    )
+    if form.validate_on_submit():
+        try:
+            task = services.create_task(
+                project, _data(form), actor=current_user, now=utcnow()
+            )
+        except services.TaskError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash("The task is on the board.", "success")
+            return redirect(url_for("tasks.show", task_id=task.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "tasks/form.html", form=form, project=project, task=None
+    ), status
+
+
+@bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+@form_view
+def edit(task_id: int):
+    task = _managed_task_or_403(task_id)
+    form = _form_with_workdays(task.project, obj=task, workday_id=task.workday_id or 0)
+    if form.validate_on_submit():
+        try:
+            services.update_task(task, _data(form), actor=current_user, now=utcnow())
+        except services.TaskError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash("The task is saved.", "success")
+            return redirect(url_for("tasks.show", task_id=task.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "tasks/form.html", form=form, project=task.project, task=task
+    ), status
+
+
+def _roster_people(project_id: int) -> list[User]:
+    """People from this project's rosters, suggested when assigning."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Signup, Signup.volunteer_id == User.id)
+            .join(Shift, Shift.id == Signup.shift_id)
+            .join(Workday, Workday.id == Shift.workday_id)
+            .where(
+                Workday.project_id == project_id,
+                User.is_active,
+                User.email.is_not(None),
+            )
+            .distinct()
+            .order_by(User.display_name)
+            .limit(300)
+        )
+    )
+
+
+@bp.get("/tasks/<int:task_id>")
+def show(task_id: int):
+    task = _task_or_404(task_id)
+    can_manage = task.can_manage(current_user)
+    return render_template(
+        "tasks/show.html",
+        task=task,
+        can_manage=can_manage,
+        assign_form=AssignForm(formdata=None) if can_manage else None,
+        suggestions=_roster_people(task.project_id) if can_manage else [],
+        done_form=DoneForm(formdata=None),
+    )
+
+
+def _back(task_id: int):
+    if request.form.get("next") == "my_tasks":
+        return redirect(url_for("tasks.my_tasks"))
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+@login_required
+def claim(task_id: int):
+    task = db.get_or_404(Task, task_id)
+    try:
+        services.claim(task, current_user, now=utcnow())
+    except services.TaskError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"“{task.title}” is yours. Thank you!", "success")
+    return _back(task.id)
+
+
+@bp.post("/tasks/<int:task_id>/assign")
+@coordinator_required
+@form_view
+def assign(task_id: int):
+    task = _managed_task_or_403(task_id)
+    form = AssignForm()
+    person = (
+        accounts.find_by_email(form.email.data or "")
+        if form.validate_on_submit()
+        else None
+    )
+    if person is None:
+        flash("Nobody with an active account has that email.", "error")
+        return redirect(url_for("tasks.show", task_id=task.id))
+    try:
+        services.assign(task, person, actor=current_user, now=utcnow())
+    except services.TaskError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"{person.display_name} is on “{task.title}”.", "success")
+    return redirect(url_for("tasks.show", task_id=task.id))
+
+
+@bp.post("/task-assignments/<int:assignment_id>/release")
+@login_required
+def release(assignment_id: int):
+    assignment = db.get_or_404(TaskAssignment, assignment_id)
+    task = assignment.task
+    if assignment.volunteer_id != current_user.id and not task.can_manage(current_user):
+        abort(403)
+    try:
+        services.release(assignment, actor=current_user, now=utcnow())
+    except services.TaskError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            "Given back. Thanks for letting us know."
+            if assignment.volunteer_id == current_user.id
+            else "Unassigned.",
+            "success",
+        )
+    return _back(task.id)
+
+
+@bp.post("/tasks/<int:task_id>/done")
+@login_required
+@form_view
+def done(task_id: int):
+    task = db.get_or_404(Task, task_id)
+    if not task.has_person(current_user) and not task.can_manage(current_user):
+        abort(403)
+    form = DoneForm()
+    if not form.validate_on_submit():
+        flash("Keep the note under 500 characters.", "error")
+        return _back(task.id)
+    try:
+        services.mark_done(task, actor=current_user, note=form.note.data, now=utcnow())
+    except services.TaskError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"“{task.title}” is done. Well done!", "success")
+    return _back(task.id)
+
+
+@bp.post("/tasks/<int:task_id>/cancel")
+@coordinator_required
+def cancel(task_id: int):
+    task = _managed_task_or_403(task_id)
+    try:
+        services.cancel(task, actor=current_user, now=utcnow())
+    except services.TaskError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("The task is cancelled; it stays in the history.", "success")
+    return redirect(url_for("tasks.show", task_id=task.id))
+
+
+@bp.post("/tasks/<int:task_id>/reopen")
+@coordinator_required
+def reopen(task_id: int):
+    task = _managed_task_or_403(task_id)
+    try:
+        services.reopen(task, actor=current_user, now=utcnow())
+    except services.TaskError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("The task is open again.", "success")
+    return redirect(url_for("tasks.show", task_id=task.id))
+
+
+@bp.get("/my/tasks")
+@login_required
+def my_tasks():
+    return render_template(
+        "tasks/my_tasks.html",
+        current=queries.my_assignments(current_user, done=False),
+        finished=queries.my_assignments(current_user, done=True),
+        done_form=DoneForm(formdata=None),
+    )
+
+
+@bp.get("/coordinate")
+@coordinator_required
+def attention():
+    now = utcnow()
+    days = current_app.config["TASK_DUE_SOON_DAYS"]
+    project_ids = workday_queries.managed_project_ids(current_user)
+    tasks = queries.needs_attention(project_ids, now=now, soon_days=days)
+    return render_template("tasks/attention.html", tasks=tasks, days=days)
