@@ -102,3 +102,11 @@ def screenshot(page, name: str) -> None:
     """Keep a full-page picture for people to look at (ignored by git)."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}-{page.viewport_name}.png", full_page=True)
+
+
+def nav(page, name: str, role: str = "link") -> None:
+    """Use the main navigation as a person would: on a phone, open the menu first."""
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    page.locator(".main-nav").get_by_role(role, name=name, exact=True).click()

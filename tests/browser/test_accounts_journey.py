@@ -5,7 +5,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import nav, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,7 @@ def test_newcomer_registers_and_sees_profile(page):
     email = f"newcomer-{uuid.uuid4().hex[:8]}@example.org"
     page.goto("/")
     screenshot(page, "home")
-    page.get_by_role("link", name="Join").click()
+    nav(page, "Join")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Name shown in GardenHub").fill("Nova Newcomer")
     page.get_by_label("Password").fill("a long password")
@@ -22,14 +22,14 @@ def test_newcomer_registers_and_sees_profile(page):
     page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_text("Your account is ready")).to_be_visible()
 
-    page.get_by_role("link", name="Profile").click()
+    nav(page, "Profile")
     expect(page.get_by_label("Name shown in GardenHub")).to_have_value("Nova Newcomer")
     expect(page.get_by_label("Show my name to fellow volunteers")).not_to_be_checked()
     screenshot(page, "profile")
 
-    page.get_by_role("button", name="Log out").click()
+    nav(page, "Log out", role="button")
     expect(page.get_by_text("You are logged out")).to_be_visible()
-    page.get_by_role("link", name="Log in").click()
+    nav(page, "Log in")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill("a long password")
     page.get_by_role("button", name="Log in").click()

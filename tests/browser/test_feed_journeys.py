@@ -6,7 +6,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import nav, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def test_volunteer_creates_a_private_feed_link_and_revokes_it(page, live_server)
     page.get_by_label("Email").fill("volunteer@example.org")
     page.get_by_label("Password").fill("demo-volunteer-1234")
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("link", name="My shifts").click()
+    nav(page, "My shifts")
     page.get_by_role("link", name="Put my shifts in my calendar").click()
     device = f"phone {uuid.uuid4().hex[:6]}"
     page.get_by_label("Name this link").fill(device)

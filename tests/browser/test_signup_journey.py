@@ -6,7 +6,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import nav, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ def test_newcomer_signs_up_for_a_shift_and_cancels(page):
     page.get_by_role("button", name="Sign up for Workshop").click()
     expect(page.get_by_text("You're signed up for “Workshop”")).to_be_visible()
 
-    page.get_by_role("link", name="My shifts").click()
+    nav(page, "My shifts")
     item = page.locator(".workday-item", has_text="Workshop")
     expect(item.get_by_text("Confirmed")).to_be_visible()
     screenshot(page, "my-shifts")
