@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_blueprints(app: Flask) -> None:
     from gardenhub.accounts.views import bp as accounts_bp
     from gardenhub.feeds.views import bp as feeds_bp
+    from gardenhub.gardens.plot_views import bp as plots_bp
     from gardenhub.gardens.views import bp as gardens_bp
     from gardenhub.projects.views import bp as projects_bp
     from gardenhub.tasks.views import bp as tasks_bp
@@ -42,5 +43,6 @@ def register_blueprints(app: Flask) -> None:
         accounts_bp,
         feeds_bp,
         tasks_bp,
+        plots_bp,
     ):
         app.register_blueprint(blueprint)

@@ -8,6 +8,7 @@ from gardenhub.accounts import services as accounts
 from gardenhub.accounts.models import Role
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.gardens import waitlist
 from gardenhub.workdays import signups
 
 users_cli = click.Group("users", help="Manage user accounts.")
@@ -57,7 +58,19 @@ def expire_offers() -> None:
     click.echo(f"{count} expired offer{'s' if count != 1 else ''} passed on.")
 
 
+plots_cli = click.Group("plots", help="Plot waitlist housekeeping for cron.")
+
+
+@plots_cli.command("expire-offers")
+def expire_plot_offers() -> None:
+    """Move expired plot offers to the next person; lapse stale requests."""
+    count = waitlist.expire_offers(now=utcnow())
+    db.session.commit()
+    click.echo(f"{count} expired plot offer{'s' if count != 1 else ''} moved on.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(plots_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(signups_cli)
     app.cli.add_command(demo_command)

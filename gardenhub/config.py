@@ -37,6 +37,12 @@ class Defaults:
     # the coordinator's "needs attention" list.
     TASK_DUE_SOON_DAYS = 2
 
+    # Plot waitlist: hours to answer an offer; unanswered offers before a request
+    # lapses; days a waiting request stays without "still interested".
+    PLOT_OFFER_HOURS = 48
+    PLOT_MISSED_OFFERS_LIMIT = 2
+    PLOT_REQUEST_MAX_DAYS = 365
+
     # Calendar feeds: a rolling window, and how often clients should refresh.
     FEED_DAYS_BACK = 60
     FEED_DAYS_AHEAD = 365

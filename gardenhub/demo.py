@@ -9,7 +9,9 @@ from gardenhub.accounts import services as accounts
 from gardenhub.accounts.models import Role, User
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.gardens import plots, waitlist
 from gardenhub.gardens import services as gardens
+from gardenhub.gardens.models import Plot, PlotKind
 from gardenhub.projects import services as projects
 from gardenhub.projects.models import Project
 from gardenhub.tasks import services as tasks
@@ -73,6 +75,8 @@ def seed(now: datetime | None = None) -> list[DemoLogin]:
     if crew is None:
         _seed_workdays(admin, coordinator, volunteer, neighbours, now)
         crew = _find_project("saturday-garden-crew")
+    if db.session.scalars(select(Plot)).first() is None:
+        _seed_plots(crew.garden, coordinator, volunteer, neighbours, now)
     if (
         db.session.scalars(select(Task).where(Task.project_id == crew.id)).first()
         is None
@@ -244,3 +248,76 @@ def _seed_tasks(crew, coordinator, volunteer, neighbours, now: datetime) -> None
     tasks.assign(watering, neighbours[0], actor=coordinator, now=now)
     tasks.claim(shed, neighbours[2], now=now)
     tasks.mark_done(shed, actor=neighbours[2], note="New hinge, oiled.", now=now)
+
+
+def _seed_plots(garden, coordinator, volunteer, neighbours, now: datetime) -> None:
+    """About 30 plots of several kinds, most assigned, a waitlist, one open offer."""
+    garden.coordinators.append(coordinator)
+    today = to_local(now, ZONE).date()
+    plots.create_block(
+        garden,
+        rows="A-C",
+        first=1,
+        last=8,
+        size=10,
+        kind="raised_bed",
+        x=1,
+        y=1,
+        width=2,
+        height=2,
+        gap=1,
+        fee_cents=2500,
+        actor=coordinator,
+    )
+    for number, x in enumerate((1, 4, 7), start=1):
+        plots.create_plot(
+            garden,
+            plots.PlotData(
+                label=f"R{number}",
+                size=6,
+                kind=PlotKind.accessible,
+                x=x,
+                y=11,
+                width=2,
+                height=2,
+                notes="Wheelchair height",
+            ),
+            actor=coordinator,
+        )
+    plots.create_plot(
+        garden,
+        plots.PlotData(
+            label="Herbs",
+            size=30,
+            kind=PlotKind.communal,
+            x=10,
+            y=11,
+            width=6,
+            height=3,
+        ),
+        actor=coordinator,
+    )
+    db.session.flush()
+    every = db.session.scalars(
+        select(Plot).where(Plot.garden_id == garden.id).order_by(Plot.id)
+    ).all()
+    season = plots.Season(str(today.year), today, today.replace(month=12, day=31))
+    gardeners = [volunteer, *neighbours]
+    holders = [p for p in every if p.kind != PlotKind.communal][:20]
+    for index, plot in enumerate(holders):
+        plots.assign(
+            plot, gardeners[index % len(gardeners)], season, actor=coordinator, now=now
+        )
+    plots.set_status(every[22], "inactive", actor=coordinator, today=today)
+    # A waitlist of several people; the first gets an open offer.
+    for offset, person in enumerate(neighbours[4:9]):
+        waitlist.request_plot(
+            garden,
+            person,
+            min_size=None,
+            needs_accessible=offset == 2,
+            notes=None,
+            now=now - timedelta(days=40 - offset),
+        )
+    free = next(p for p in every if p.status == "available" and p.kind == "raised_bed")
+    waitlist.offer(free, None, actor=coordinator, now=now)

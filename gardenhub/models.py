@@ -3,7 +3,14 @@
 from gardenhub.accounts.models import Role, User
 from gardenhub.audit import AuditEvent
 from gardenhub.feeds.models import FeedToken
-from gardenhub.gardens.models import Garden
+from gardenhub.gardens.models import (
+    Garden,
+    Plot,
+    PlotAssignment,
+    PlotOffer,
+    PlotRequest,
+    garden_coordinator,
+)
 from gardenhub.projects.models import Project, project_coordinator
 from gardenhub.tasks.models import Task, TaskAssignment
 from gardenhub.workdays.models import (
@@ -18,6 +25,10 @@ __all__ = [
     "AuditEvent",
     "FeedToken",
     "Garden",
+    "Plot",
+    "PlotAssignment",
+    "PlotOffer",
+    "PlotRequest",
     "Project",
     "Role",
     "SeriesShift",
@@ -28,5 +39,6 @@ __all__ = [
     "User",
     "Workday",
     "WorkdaySeries",
+    "garden_coordinator",
     "project_coordinator",
 ]

@@ -72,6 +72,17 @@ def add_guest(
     return guest
 
 
+def active_coordinators() -> list[User]:
+    """People who can be chosen to coordinate a project or a garden."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role == Role.coordinator, User.is_active)
+            .order_by(User.display_name)
+        )
+    )
+
+
 def authenticate(
     email: str, password: str, *, now: datetime | None = None
 ) -> User | None:

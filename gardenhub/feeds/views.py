@@ -25,6 +25,7 @@ from gardenhub.feeds.forms import FeedTokenForm
 from gardenhub.feeds.ical import FeedEvent, FeedInfo, serialize
 from gardenhub.feeds.models import FeedToken
 from gardenhub.feeds.subscribe import links
+from gardenhub.gardens import queries as garden_queries
 from gardenhub.gardens.models import Garden
 from gardenhub.projects.models import Project
 from gardenhub.tasks import queries as task_queries
@@ -146,6 +147,8 @@ def private(token: str):
     events = [builders.private_event(signup, person, base) for signup in signups]
     tasks = task_queries.feed_tasks(person, start.date(), end.date())
     events += [builders.task_event(task, person, base) for task in tasks]
+    renewals = garden_queries.renewal_deadlines(person, start.date(), end.date())
+    events += [builders.renewal_event(a, person, base) for a in renewals]
     name = "GardenHub: my shifts" if not person.is_discreet else "Garden shifts"
     return _feed_response(
         _info(name, current_app.config["DEFAULT_TIMEZONE"]),

@@ -1,11 +1,31 @@
 """The garden form."""
 
 from flask_wtf import FlaskForm
-from wtforms import FloatField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from gardenhub import timezones
 from gardenhub.formfields import strip
+from gardenhub.gardens.models import PlotKind
 
 
 class GardenForm(FlaskForm):
@@ -29,7 +49,175 @@ class GardenForm(FlaskForm):
     longitude = FloatField(
         "Longitude (optional)", validators=[Optional(), NumberRange(-180, 180)]
     )
+    map_width = IntegerField(
+        "Map width (grid units)",
+        default=24,
+        validators=[Optional(), NumberRange(1, 200)],
+    )
+    map_height = IntegerField(
+        "Map height (grid units)",
+        default=16,
+        validators=[Optional(), NumberRange(1, 200)],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.timezone.choices = {zone: zone for zone in timezones.zone_choices()}
+
+
+class PlotForm(FlaskForm):
+    label = StringField(
+        "Label",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=20)],
+        description="For example A3.",
+    )
+    kind = SelectField("Kind", choices={k.value: k.label for k in PlotKind})
+    size = FloatField(
+        "Size",
+        validators=[
+            InputRequired(),
+            NumberRange(min=0.01, max=100000, message="The size must be more than 0."),
+        ],
+    )
+    size_unit = SelectField("Unit", choices={"m²": "m²", "sq ft": "sq ft"})
+    x = IntegerField(
+        "Column on the map", validators=[InputRequired(), NumberRange(0, 199)]
+    )
+    y = IntegerField(
+        "Row on the map", validators=[InputRequired(), NumberRange(0, 199)]
+    )
+    width = IntegerField(
+        "Width (map units)",
+        default=1,
+        validators=[Optional(), NumberRange(1, 200)],
+    )
+    height = IntegerField(
+        "Height (map units)",
+        default=1,
+        validators=[Optional(), NumberRange(1, 200)],
+    )
+    fee = DecimalField(
+        "Seasonal fee (optional)",
+        places=2,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=100000, message="The fee cannot be negative."),
+        ],
+    )
+    notes = StringField(
+        "Notes", filters=[strip], validators=[Optional(), Length(max=500)]
+    )
+
+
+class BlockForm(FlaskForm):
+    rows = StringField(
+        "Rows",
+        filters=[strip],
+        default="A-D",
+        validators=[DataRequired(), Length(max=5)],
+        description="One letter, or a range like A-D.",
+    )
+    first = IntegerField(
+        "First number", default=1, validators=[InputRequired(), NumberRange(1, 99)]
+    )
+    last = IntegerField(
+        "Last number", default=10, validators=[InputRequired(), NumberRange(1, 99)]
+    )
+    kind = SelectField("Kind", choices={k.value: k.label for k in PlotKind})
+    size = FloatField(
+        "Size of each",
+        validators=[
+            InputRequired(),
+            NumberRange(min=0.01, max=100000, message="The size must be more than 0."),
+        ],
+    )
+    size_unit = SelectField("Unit", choices={"m²": "m²", "sq ft": "sq ft"})
+    x = IntegerField(
+        "Left edge (column)",
+        default=0,
+        validators=[InputRequired(), NumberRange(0, 199)],
+    )
+    y = IntegerField(
+        "Top edge (row)", default=0, validators=[InputRequired(), NumberRange(0, 199)]
+    )
+    width = IntegerField(
+        "Plot width", default=2, validators=[InputRequired(), NumberRange(1, 50)]
+    )
+    height = IntegerField(
+        "Plot height", default=2, validators=[InputRequired(), NumberRange(1, 50)]
+    )
+    gap = IntegerField(
+        "Path between plots",
+        default=1,
+        validators=[InputRequired(), NumberRange(0, 10)],
+    )
+    fee = DecimalField(
+        "Seasonal fee (optional)",
+        places=2,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=100000, message="The fee cannot be negative."),
+        ],
+    )
+
+
+class AssignPlotForm(FlaskForm):
+    email = EmailField(
+        "Gardener's email",
+        filters=[strip],
+        validators=[DataRequired(), Email(), Length(max=254)],
+    )
+    season_name = StringField(
+        "Season", filters=[strip], validators=[DataRequired(), Length(max=40)]
+    )
+    starts_on = DateField("From", validators=[InputRequired()])
+    ends_on = DateField("Until", validators=[InputRequired()])
+
+
+class PlotRequestForm(FlaskForm):
+    min_size = FloatField(
+        "Smallest size that would do (optional)",
+        validators=[
+            Optional(),
+            NumberRange(min=0.01, max=100000, message="The size must be more than 0."),
+        ],
+    )
+    needs_accessible = BooleanField(
+        "I need an accessible (raised, wheelchair-height) bed"
+    )
+    notes = StringField(
+        "Anything the coordinators should know (optional)",
+        filters=[strip],
+        validators=[Optional(), Length(max=500)],
+    )
+
+
+class RenewalForm(FlaskForm):
+    season_name = StringField(
+        "Next season", filters=[strip], validators=[DataRequired(), Length(max=40)]
+    )
+    starts_on = DateField("Starts", validators=[InputRequired()])
+    ends_on = DateField("Ends", validators=[InputRequired()])
+    deadline = DateField("Renew by", validators=[InputRequired()])
+
+
+class SeasonForm(FlaskForm):
+    season_name = StringField(
+        "Season name", filters=[strip], validators=[Optional(), Length(max=40)]
+    )
+    season_starts_on = DateField("Season starts", validators=[Optional()])
+    season_ends_on = DateField("Season ends", validators=[Optional()])
+
+
+class GardenCoordinatorsForm(FlaskForm):
+    coordinators = SelectMultipleField(
+        "Garden coordinators",
+        coerce=int,
+        option_widget=widgets.CheckboxInput(),
+        widget=widgets.ListWidget(prefix_label=False),
+    )
+
+    def __init__(self, candidates, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.coordinators.choices = {user.id: user.display_name for user in candidates}

@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from gardenhub import audit, timezones
+from gardenhub.accounts.models import Role, User
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
@@ -21,6 +24,8 @@ class GardenData:
     description: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    map_width: int = 24
+    map_height: int = 16
 
 
 def _check(data: GardenData) -> None:
@@ -45,3 +50,30 @@ def update_garden(garden: Garden, data: GardenData, *, actor) -> None:
     for key, value in vars(data).items():
         setattr(garden, key, value)
     audit.record(actor, "garden.update", garden)
+
+
+def set_coordinators(garden: Garden, user_ids: list[int], *, actor) -> None:
+    """Raises GardenError when someone chosen does not hold the coordinator role."""
+    chosen = list(db.session.scalars(select(User).where(User.id.in_(user_ids))))
+    if any(user.role != Role.coordinator or not user.is_active for user in chosen):
+        raise GardenError(
+            "Only people with the coordinator role can coordinate.",
+            field="coordinators",
+        )
+    garden.coordinators = chosen
+    audit.record(
+        actor, "garden.coordinators", garden, ",".join(str(i) for i in sorted(user_ids))
+    )
+
+
+def set_season(garden: Garden, name: str | None, starts_on, ends_on, *, actor) -> None:
+    """The season plots are handed out for (offers and assignments default to it)."""
+    if (starts_on is None) != (ends_on is None):
+        raise GardenError("Give both dates, or neither.", field="season_ends_on")
+    if starts_on and ends_on < starts_on:
+        raise GardenError(
+            "The season must end after it starts.", field="season_ends_on"
+        )
+    garden.season_name = name or (str(starts_on.year) if starts_on else None)
+    garden.season_starts_on, garden.season_ends_on = starts_on, ends_on
+    audit.record(actor, "garden.season", garden, garden.season_name)

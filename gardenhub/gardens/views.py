@@ -1,16 +1,18 @@
 """Garden pages: the public garden page and the admin's garden forms."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from gardenhub.accounts.permissions import admin_required
+from gardenhub.accounts import services as accounts
+from gardenhub.accounts.permissions import admin_required, coordinator_required
 from gardenhub.csrf import form_view
 from gardenhub.extensions import db
+from gardenhub.gardens import queries as garden_queries
 from gardenhub.gardens import services
-from gardenhub.gardens.forms import GardenForm
+from gardenhub.gardens.forms import GardenCoordinatorsForm, GardenForm, SeasonForm
 from gardenhub.gardens.models import Garden
-from gardenhub.workdays import queries
+from gardenhub.timezones import local_today
 
 bp = Blueprint("gardens", __name__, url_prefix="/gardens")
 
@@ -27,6 +29,8 @@ def _data(form: GardenForm) -> services.GardenData:
         description=form.description.data or None,
         latitude=form.latitude.data,
         longitude=form.longitude.data,
+        map_width=form.map_width.data or 24,
+        map_height=form.map_height.data or 16,
     )
 
 
@@ -39,8 +43,63 @@ def index():
 @bp.get("/<slug>")
 def show(slug: str):
     garden = _garden_or_404(slug)
-    upcoming = queries.upcoming_workdays(garden_id=garden.id, limit=20)
-    return render_template("gardens/show.html", garden=garden, upcoming=upcoming)
+    today = local_today(garden.timezone)
+    mine = (
+        garden_queries.my_assignments(current_user, today)
+        if current_user.is_authenticated
+        else []
+    )
+    return render_template(
+        "gardens/show.html",
+        garden=garden,
+        plots=garden_queries.garden_plots(garden, today),
+        can_manage=garden.can_manage(current_user),
+        my_plot_ids={a.plot_id for a in mine if a.plot.garden_id == garden.id},
+    )
+
+
+@bp.post("/<slug>/coordinators")
+@admin_required
+def set_coordinators(slug: str):
+    garden = _garden_or_404(slug)
+    form = GardenCoordinatorsForm(accounts.active_coordinators())
+    if not form.validate():
+        abort(400, "Choose coordinators from the list.")
+    try:
+        services.set_coordinators(garden, form.coordinators.data, actor=current_user)
+    except services.GardenError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("Garden coordinators are saved.", "success")
+    return redirect(url_for("gardens.edit", slug=garden.slug))
+
+
+@bp.post("/<slug>/season")
+@coordinator_required
+@form_view
+def set_season(slug: str):
+    garden = _garden_or_404(slug)
+    if not garden.can_manage(current_user):
+        abort(403)
+    form = SeasonForm()
+    if not form.validate_on_submit():
+        flash("Give the season's dates as dates.", "error")
+        return redirect(url_for("plots.renewals", slug=garden.slug))
+    try:
+        services.set_season(
+            garden,
+            form.season_name.data,
+            form.season_starts_on.data,
+            form.season_ends_on.data,
+            actor=current_user,
+        )
+    except services.GardenError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("The season is saved.", "success")
+    return redirect(url_for("plots.renewals", slug=garden.slug))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -77,4 +136,11 @@ def edit(slug: str):
             flash(f"{garden.name} is saved.", "success")
             return redirect(url_for("gardens.show", slug=garden.slug))
     status = 422 if form.is_submitted() else 200
-    return render_template("gardens/form.html", form=form, garden=garden), status
+    coordinators = GardenCoordinatorsForm(
+        accounts.active_coordinators(),
+        formdata=None,
+        coordinators=[user.id for user in garden.coordinators],
+    )
+    return render_template(
+        "gardens/form.html", form=form, garden=garden, coordinators_form=coordinators
+    ), status

@@ -56,16 +56,6 @@ def set_archived(project: Project, archived: bool, *, actor: User) -> None:
     audit.record(actor, "project.archive" if archived else "project.unarchive", project)
 
 
-def coordinator_candidates() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.role == Role.coordinator, User.is_active)
-            .order_by(User.display_name)
-        )
-    )
-
-
 def set_coordinators(project: Project, user_ids: list[int], *, actor: User) -> None:
     """Raises ProjectError when someone chosen does not hold the coordinator role."""
     chosen = list(db.session.scalars(select(User).where(User.id.in_(user_ids))))

@@ -4,14 +4,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
+from gardenhub.accounts import services as accounts
 from gardenhub.accounts.permissions import coordinator_required
 from gardenhub.csrf import form_view
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
-from gardenhub.projects import services
+from gardenhub.projects import queries, services
 from gardenhub.projects.forms import CoordinatorsForm, ProjectForm
 from gardenhub.projects.models import Project
-from gardenhub.workdays import queries
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -55,12 +55,10 @@ def index():
 
 @bp.get("/<slug>")
 def show(slug: str):
+    # Upcoming workdays and series come from the workdays package, which sits
+    # above projects: the template asks for them (workdays' template globals).
     project = project_or_404(slug)
-    upcoming = queries.upcoming_workdays(project_id=project.id, limit=30)
-    series = queries.project_series(project) if project.can_manage(current_user) else []
-    return render_template(
-        "projects/show.html", project=project, upcoming=upcoming, series=series
-    )
+    return render_template("projects/show.html", project=project)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -88,7 +86,7 @@ def edit(slug: str):
     project = managed_project_or_403(slug)
     form = ProjectForm(_gardens(), obj=project, garden_id=project.garden_id or 0)
     coordinators = CoordinatorsForm(
-        services.coordinator_candidates(),
+        accounts.active_coordinators(),
         formdata=None,
         coordinators=[user.id for user in project.coordinators],
     )
@@ -111,7 +109,7 @@ def edit(slug: str):
 @coordinator_required
 def set_coordinators(slug: str):
     project = managed_project_or_403(slug)
-    form = CoordinatorsForm(services.coordinator_candidates())
+    form = CoordinatorsForm(accounts.active_coordinators())
     if not form.validate():
         abort(400, "Choose coordinators from the list.")
     try:

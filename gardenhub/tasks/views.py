@@ -20,6 +20,7 @@ from gardenhub.accounts.permissions import coordinator_required
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.projects import queries as project_queries
 from gardenhub.projects.views import managed_project_or_403, project_or_404
 from gardenhub.tasks import queries, services
 from gardenhub.tasks.forms import AssignForm, DoneForm, TaskForm
@@ -321,6 +322,6 @@ def my_tasks():
 def attention():
     now = utcnow()
     days = current_app.config["TASK_DUE_SOON_DAYS"]
-    project_ids = workday_queries.managed_project_ids(current_user)
+    project_ids = project_queries.managed_project_ids(current_user)
     tasks = queries.needs_attention(project_ids, now=now, soon_days=days)
     return render_template("tasks/attention.html", tasks=tasks, days=days)

@@ -6,10 +6,9 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from gardenhub.accounts.models import Role
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
-from gardenhub.projects.models import Project, project_coordinator
+from gardenhub.projects.models import Project
 from gardenhub.workdays.models import (
     SEAT_STATUSES,
     Shift,
@@ -253,22 +252,6 @@ def roster(workday: Workday) -> list[Signup]:
             .options(joinedload(Signup.volunteer))
             .where(Shift.workday_id == workday.id)
             .order_by(Shift.starts_at, Shift.id, Signup.created_at, Signup.id)
-        )
-    )
-
-
-def managed_project_ids(person) -> set[int]:
-    if not person.is_authenticated:
-        return set()
-    if person.is_admin:
-        return set(db.session.scalars(select(Project.id)))
-    if person.role != Role.coordinator:
-        return set()
-    return set(
-        db.session.scalars(
-            select(project_coordinator.c.project_id).where(
-                project_coordinator.c.user_id == person.id
-            )
         )
     )
 

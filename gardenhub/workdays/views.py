@@ -19,6 +19,22 @@ from gardenhub.workdays.models import Shift, Signup, SignupStatus
 bp = Blueprint("workdays", __name__)
 
 
+# Garden and project pages sit below workdays and never import it; they get
+# their lists of workdays through these template globals (one query each).
+@bp.app_template_global()
+def upcoming_workdays_for(
+    *, garden_id: int | None = None, project_id: int | None = None, limit: int = 20
+):
+    return queries.upcoming_workdays(
+        garden_id=garden_id, project_id=project_id, limit=limit
+    )
+
+
+@bp.app_template_global()
+def project_series(project) -> list:
+    return queries.project_series(project) if project.can_manage(current_user) else []
+
+
 def _filters() -> tuple[Garden | None, Project | None]:
     garden = project = None
     if slug := request.args.get("garden"):

@@ -1,0 +1,460 @@
+"""Plot pages: plots and blocks, assignments, fees, renewals, the waitlist, My plot."""
+
+from decimal import Decimal
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from gardenhub.accounts import services as accounts
+from gardenhub.accounts.permissions import coordinator_required
+from gardenhub.csrf import form_view
+from gardenhub.db import utcnow
+from gardenhub.errors import GardenHubError
+from gardenhub.extensions import db
+from gardenhub.gardens import plots, queries, waitlist
+from gardenhub.gardens.forms import (
+    AssignPlotForm,
+    BlockForm,
+    PlotForm,
+    PlotRequestForm,
+    RenewalForm,
+)
+from gardenhub.gardens.models import (
+    Garden,
+    Plot,
+    PlotAssignment,
+    PlotOffer,
+    PlotRequest,
+)
+from gardenhub.timezones import local_today
+
+bp = Blueprint("plots", __name__)
+
+
+def _garden_or_404(slug: str) -> Garden:
+    return db.first_or_404(select(Garden).where(Garden.slug == slug))
+
+
+def _managed_garden_or_403(slug: str) -> Garden:
+    garden = _garden_or_404(slug)
+    if not garden.can_manage(current_user):
+        abort(403)
+    return garden
+
+
+def _managed_plot_or_403(plot_id: int) -> Plot:
+    plot = db.get_or_404(Plot, plot_id)
+    if not plot.garden.can_manage(current_user):
+        abort(403)
+    return plot
+
+
+def _cents(amount: Decimal | None) -> int | None:
+    return None if amount is None else int(amount * 100)
+
+
+def _show_error(form, error: GardenHubError) -> None:
+    field = form._fields.get(error.field) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _plot_data(form: PlotForm) -> plots.PlotData:
+    return plots.PlotData(
+        label=form.label.data,
+        size=form.size.data,
+        size_unit=form.size_unit.data,
+        kind=form.kind.data,
+        x=form.x.data,
+        y=form.y.data,
+        width=form.width.data,
+        height=form.height.data,
+        notes=form.notes.data or None,
+        fee_cents=_cents(form.fee.data),
+    )
+
+
+@bp.route("/gardens/<slug>/plots/new", methods=["GET", "POST"])
+@coordinator_required
+@form_view
+def new(slug: str):
+    garden = _managed_garden_or_403(slug)
+    form = PlotForm()
+    if form.validate_on_submit():
+        try:
+            plot = plots.create_plot(garden, _plot_data(form), actor=current_user)
+        except plots.PlotError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Plot {plot.label} is on the map.", "success")
+            return redirect(url_for("gardens.show", slug=garden.slug))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "plots/form.html", form=form, garden=garden, plot=None
+    ), status
+
+
+@bp.route("/gardens/<slug>/plots/block", methods=["GET", "POST"])
+@coordinator_required
+@form_view
+def block(slug: str):
+    garden = _managed_garden_or_403(slug)
+    form = BlockForm()
+    if form.validate_on_submit():
+        try:
+            made = plots.create_block(
+                garden,
+                rows=form.rows.data,
+                first=form.first.data,
+                last=form.last.data,
+                size=form.size.data,
+                size_unit=form.size_unit.data,
+                kind=form.kind.data,
+                x=form.x.data,
+                y=form.y.data,
+                width=form.width.data,
+                height=form.height.data,
+                gap=form.gap.data,
+                fee_cents=_cents(form.fee.data),
+                actor=current_user,
+            )
+        except plots.PlotError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{len(made)} plots are on the map.", "success")
+            return redirect(url_for("gardens.show", slug=garden.slug))
+    status = 422 if form.is_submitted() else 200
+    return render_template("plots/block.html", form=form, garden=garden), status
+
+
+@bp.get("/plots/<int:plot_id>")
+def show(plot_id: int):
+    plot = db.get_or_404(Plot, plot_id)
+    garden = plot.garden
+    can_manage = garden.can_manage(current_user)
+    today = local_today(garden.timezone)
+    view = next(v for v in queries.garden_plots(garden, today) if v.plot.id == plot.id)
+    season = plots.current_season(garden, today)
+    return render_template(
+        "plots/show.html",
+        plot=plot,
+        garden=garden,
+        view=view,
+        can_manage=can_manage,
+        history=queries.plot_history(plot) if can_manage else [],
+        suggestion=waitlist.suggest(plot)
+        if can_manage and plot.status == "available"
+        else None,
+        assign_form=AssignPlotForm(
+            formdata=None,
+            season_name=season.name,
+            starts_on=season.starts_on,
+            ends_on=season.ends_on,
+        ),
+        fee_label=lambda a: plots.fee_label(current_user, a),
+    )
+
+
+@bp.route("/plots/<int:plot_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+@form_view
+def edit(plot_id: int):
+    plot = _managed_plot_or_403(plot_id)
+    form = PlotForm(
+        obj=plot, fee=Decimal(plot.fee_cents) / 100 if plot.fee_cents else None
+    )
+    if form.validate_on_submit():
+        try:
+            plots.update_plot(plot, _plot_data(form), actor=current_user)
+        except plots.PlotError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Plot {plot.label} is saved.", "success")
+            return redirect(url_for("plots.show", plot_id=plot.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "plots/form.html", form=form, garden=plot.garden, plot=plot
+    ), status
+
+
+def _act(action, success: str, *, back: str):
+    """Run one service call; commit, or roll back and show its message."""
+    try:
+        action()
+    except GardenHubError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(back)
+
+
+@bp.post("/plots/<int:plot_id>/status")
+@coordinator_required
+def set_status(plot_id: int):
+    plot = _managed_plot_or_403(plot_id)
+    status = request.form.get("status", "")
+    return _act(
+        lambda: plots.set_status(
+            plot, status, actor=current_user, today=local_today(plot.garden.timezone)
+        ),
+        f"Plot {plot.label} is {status}.",
+        back=url_for("plots.show", plot_id=plot.id),
+    )
+
+
+@bp.post("/plots/<int:plot_id>/assign")
+@coordinator_required
+@form_view
+def assign(plot_id: int):
+    plot = _managed_plot_or_403(plot_id)
+    form = AssignPlotForm()
+    back = url_for("plots.show", plot_id=plot.id)
+    if not form.validate_on_submit():
+        flash("Give the gardener's email and the season's dates.", "error")
+        return redirect(back)
+    gardener = accounts.find_by_email(form.email.data)
+    if gardener is None or not gardener.is_active:
+        flash("Nobody with an active account has that email.", "error")
+        return redirect(back)
+    season = plots.Season(form.season_name.data, form.starts_on.data, form.ends_on.data)
+    return _act(
+        lambda: plots.assign(plot, gardener, season, actor=current_user, now=utcnow()),
+        f"Plot {plot.label} is assigned to {gardener.display_name}.",
+        back=back,
+    )
+
+
+def _managed_assignment_or_403(assignment_id: int) -> PlotAssignment:
+    assignment = db.get_or_404(PlotAssignment, assignment_id)
+    if not assignment.plot.garden.can_manage(current_user):
+        abort(403)
+    return assignment
+
+
+@bp.post("/plot-assignments/<int:assignment_id>/end")
+@coordinator_required
+def end(assignment_id: int):
+    assignment = _managed_assignment_or_403(assignment_id)
+    return _act(
+        lambda: plots.end_assignment(assignment, actor=current_user, now=utcnow()),
+        "The assignment has ended; the plot is available.",
+        back=url_for("plots.show", plot_id=assignment.plot_id),
+    )
+
+
+@bp.post("/plot-assignments/<int:assignment_id>/fee")
+@coordinator_required
+def fee(assignment_id: int):
+    assignment = _managed_assignment_or_403(assignment_id)
+    status = request.form.get("fee_status", "")
+    return _act(
+        lambda: plots.set_fee_status(assignment, status, actor=current_user),
+        "The fee is recorded.",
+        back=url_for("plots.show", plot_id=assignment.plot_id),
+    )
+
+
+@bp.post("/plot-assignments/<int:assignment_id>/renew")
+@login_required
+def renew(assignment_id: int):
+    assignment = db.get_or_404(PlotAssignment, assignment_id)
+    if assignment.gardener_id != current_user.id:
+        abort(403)
+    return _act(
+        lambda: plots.renew(assignment, person=current_user, now=utcnow()),
+        f"Plot {assignment.plot.label} is yours next season too.",
+        back=url_for("plots.my_plot"),
+    )
+
+
+@bp.route("/gardens/<slug>/renewals", methods=["GET", "POST"])
+@coordinator_required
+@form_view
+def renewals(slug: str):
+    garden = _managed_garden_or_403(slug)
+    form = RenewalForm()
+    if form.validate_on_submit():
+        season = plots.Season(
+            form.season_name.data, form.starts_on.data, form.ends_on.data
+        )
+        try:
+            plots.open_renewals(
+                garden,
+                season,
+                form.deadline.data,
+                actor=current_user,
+                today=local_today(garden.timezone),
+            )
+        except plots.PlotError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                f"Renewals for {season.name} are open until "
+                f"{form.deadline.data:%d %b %Y}.",
+                "success",
+            )
+            return redirect(url_for("plots.renewals", slug=garden.slug))
+    today = local_today(garden.timezone)
+    views = [v for v in queries.garden_plots(garden, today) if v.holder]
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "plots/renewals.html", garden=garden, form=form, views=views, today=today
+    ), status
+
+
+@bp.post("/gardens/<slug>/renewals/close")
+@coordinator_required
+def close_renewals(slug: str):
+    garden = _managed_garden_or_403(slug)
+    freed = []
+    return _act(
+        lambda: freed.extend(
+            plots.close_renewals(garden, actor=current_user, now=utcnow())
+        ),
+        "Renewals are closed; plots nobody renewed are available.",
+        back=url_for("plots.renewals", slug=garden.slug),
+    )
+
+
+@bp.get("/gardens/<slug>/waitlist")
+@coordinator_required
+def waiting(slug: str):
+    garden = _managed_garden_or_403(slug)
+    requests = queries.waitlist(garden)
+    return render_template(
+        "plots/waitlist.html",
+        garden=garden,
+        requests=requests,
+        offers=queries.open_offers_for(requests),
+    )
+
+
+@bp.post("/plots/<int:plot_id>/offer")
+@coordinator_required
+def offer(plot_id: int):
+    plot = _managed_plot_or_403(plot_id)
+    chosen = request.form.get("request_id", type=int)
+    target = db.session.get(PlotRequest, chosen) if chosen else None
+    return _act(
+        lambda: waitlist.offer(plot, target, actor=current_user, now=utcnow()),
+        f"Plot {plot.label} is offered; the answer is due within the response window.",
+        back=url_for("plots.show", plot_id=plot.id),
+    )
+
+
+@bp.route("/gardens/<slug>/request", methods=["GET", "POST"])
+@login_required
+@form_view
+def request_plot(slug: str):
+    garden = _garden_or_404(slug)
+    form = PlotRequestForm()
+    if form.validate_on_submit():
+        try:
+            made = waitlist.request_plot(
+                garden,
+                current_user,
+                min_size=form.min_size.data,
+                needs_accessible=form.needs_accessible.data,
+                notes=form.notes.data or None,
+                now=utcnow(),
+            )
+        except waitlist.WaitlistError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                f"You are on the waitlist for {garden.name}: number "
+                f"{waitlist.position(made)} in line.",
+                "success",
+            )
+            return redirect(url_for("plots.my_plot"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("plots/request.html", form=form, garden=garden), status
+
+
+def _own_request_or_403(request_id: int) -> PlotRequest:
+    found = db.get_or_404(PlotRequest, request_id)
+    if found.requester_id != current_user.id:
+        abort(403)
+    return found
+
+
+@bp.post("/plot-requests/<int:request_id>/withdraw")
+@login_required
+def withdraw(request_id: int):
+    found = _own_request_or_403(request_id)
+    return _act(
+        lambda: waitlist.withdraw(found, person=current_user, now=utcnow()),
+        "You have left the waitlist.",
+        back=url_for("plots.my_plot"),
+    )
+
+
+@bp.post("/plot-requests/<int:request_id>/still-interested")
+@login_required
+def still_interested(request_id: int):
+    found = _own_request_or_403(request_id)
+    return _act(
+        lambda: waitlist.still_interested(found, person=current_user, now=utcnow()),
+        "Thanks: your place on the waitlist is kept.",
+        back=url_for("plots.my_plot"),
+    )
+
+
+def _own_offer_or_403(offer_id: int) -> PlotOffer:
+    found = db.get_or_404(PlotOffer, offer_id)
+    if found.request.requester_id != current_user.id:
+        abort(403)
+    return found
+
+
+@bp.post("/plot-offers/<int:offer_id>/accept")
+@login_required
+def accept(offer_id: int):
+    found = _own_offer_or_403(offer_id)
+    try:
+        waitlist.accept(found, person=current_user, now=utcnow())
+    except waitlist.WaitlistError as error:
+        db.session.commit()  # an expired offer has moved on: keep that
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"Plot {found.plot.label} is yours. Happy gardening!", "success")
+    return redirect(url_for("plots.my_plot"))
+
+
+@bp.post("/plot-offers/<int:offer_id>/decline")
+@login_required
+def decline(offer_id: int):
+    found = _own_offer_or_403(offer_id)
+    return _act(
+        lambda: waitlist.decline(found, person=current_user, now=utcnow()),
+        "Declined. You keep your place for a plot that suits you better.",
+        back=url_for("plots.my_plot"),
+    )
+
+
+@bp.get("/my/plot")
+@login_required
+def my_plot():
+    requests = queries.my_requests(current_user)
+    today = utcnow().date()
+    return render_template(
+        "plots/my_plot.html",
+        assignments=queries.my_assignments(current_user, today),
+        requests=requests,
+        offers=queries.open_offers_for(requests),
+        positions={r.id: waitlist.position(r) for r in requests if r.is_active},
+        renewable=lambda a: plots.renewable(a, local_today(a.plot.garden.timezone)),
+        fee_label=lambda a: plots.fee_label(current_user, a),
+    )

@@ -1,0 +1,411 @@
+"""Plot rules: create (one or a block), edit, deactivate, assign, end, renew, fees.
+
+Assigning locks the plot row (`gardenhub.db.lock`), so two coordinators cannot
+give the same plot away twice for one season.
+"""
+
+import string
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from gardenhub import audit
+from gardenhub.db import lock
+from gardenhub.errors import GardenHubError
+from gardenhub.extensions import db
+from gardenhub.gardens.models import (
+    FeeStatus,
+    Garden,
+    OfferStatus,
+    Plot,
+    PlotAssignment,
+    PlotKind,
+    PlotOffer,
+    PlotStatus,
+)
+
+
+class PlotError(GardenHubError):
+    pass
+
+
+@dataclass
+class PlotData:
+    label: str
+    size: float
+    x: int
+    y: int
+    width: int = 1
+    height: int = 1
+    kind: str = PlotKind.raised_bed
+    size_unit: str = "m²"
+    notes: str | None = None
+    fee_cents: int | None = None
+
+
+@dataclass(frozen=True)
+class Season:
+    name: str
+    starts_on: date
+    ends_on: date
+
+
+def current_season(garden: Garden, today: date) -> Season:
+    """The garden's configured season, or the rest of this calendar year."""
+    if (
+        garden.season_starts_on
+        and garden.season_ends_on
+        and garden.season_ends_on >= today
+    ):
+        return Season(
+            garden.season_name or str(garden.season_starts_on.year),
+            garden.season_starts_on,
+            garden.season_ends_on,
+        )
+    return Season(str(today.year), today, date(today.year, 12, 31))
+
+
+def _check_shape(garden: Garden, data: PlotData, *, ignore: Plot | None = None) -> None:
+    if data.size <= 0:
+        raise PlotError("The size must be more than 0.", field="size")
+    if data.fee_cents is not None and data.fee_cents < 0:
+        raise PlotError("The fee cannot be negative.", field="fee")
+    if data.kind not in set(PlotKind):
+        raise PlotError("Pick a kind from the list.", field="kind")
+    if (
+        data.x + data.width > garden.map_width
+        or data.y + data.height > garden.map_height
+    ):
+        raise PlotError(
+            f"The plot must fit on the map ({garden.map_width} × "
+            f"{garden.map_height} units).",
+            field="x",
+        )
+    for other in db.session.scalars(select(Plot).where(Plot.garden_id == garden.id)):
+        if other is ignore:
+            continue
+        if other.label.lower() == data.label.lower():
+            raise PlotError(
+                f"This garden already has a plot {other.label}.", field="label"
+            )
+        if other.overlaps(data.x, data.y, data.width, data.height):
+            raise PlotError(
+                f"That spot overlaps plot {other.label} on the map.", field="x"
+            )
+
+
+def create_plot(garden: Garden, data: PlotData, *, actor) -> Plot:
+    _check_shape(garden, data)
+    plot = Plot(garden=garden, **vars(data))
+    db.session.add(plot)
+    audit.record(actor, "plot.create", plot)
+    return plot
+
+
+def block_labels(rows: str, first: int, last: int) -> list[tuple[int, str, int]]:
+    """Rows "A-D" and numbers 1..10 -> (row index, "A", 1) … for a block of plots."""
+    rows = rows.replace(" ", "").upper()
+    if (
+        len(rows) == 3
+        and rows[1] == "-"
+        and rows[0] in string.ascii_uppercase
+        and rows[2] in string.ascii_uppercase
+        and rows[0] <= rows[2]
+    ):
+        letters = string.ascii_uppercase[
+            string.ascii_uppercase.index(rows[0]) : string.ascii_uppercase.index(
+                rows[2]
+            )
+            + 1
+        ]
+    elif len(rows) == 1 and rows in string.ascii_uppercase:
+        letters = rows
+    else:
+        raise PlotError("Give rows as one letter or a range like A-D.", field="rows")
+    if not 1 <= first <= last <= 99:
+        raise PlotError("Give numbers like 1 to 10.", field="last")
+    return [
+        (r, letter, n)
+        for r, letter in enumerate(letters)
+        for n in range(first, last + 1)
+    ]
+
+
+def create_block(
+    garden: Garden,
+    *,
+    rows: str,
+    first: int,
+    last: int,
+    size: float,
+    kind: str,
+    x: int,
+    y: int,
+    width: int,
+    height: int,
+    gap: int,
+    size_unit: str = "m²",
+    fee_cents: int | None = None,
+    actor,
+) -> list[Plot]:
+    """A grid of plots, e.g. rows A–D × 1–10, laid out left to right, top down.
+
+    All or nothing: an overlap or duplicate label anywhere refuses the block.
+    """
+    labels = block_labels(rows, first, last)
+    if len(labels) > 400:
+        raise PlotError("At most 400 plots at a time.", field="rows")
+    created = []
+    for row, letter, number in labels:
+        data = PlotData(
+            label=f"{letter}{number}",
+            size=size,
+            kind=kind,
+            size_unit=size_unit,
+            fee_cents=fee_cents,
+            width=width,
+            height=height,
+            x=x + (number - first) * (width + gap),
+            y=y + row * (height + gap),
+        )
+        _check_shape(garden, data)
+        plot = Plot(garden=garden, **vars(data))
+        db.session.add(plot)
+        db.session.flush()
+        created.append(plot)
+    audit.record(actor, "plot.block", garden, f"{len(created)} plots")
+    return created
+
+
+def update_plot(plot: Plot, data: PlotData, *, actor) -> None:
+    _check_shape(plot.garden, data, ignore=plot)
+    for key, value in vars(data).items():
+        setattr(plot, key, value)
+    audit.record(actor, "plot.update", plot)
+
+
+def set_status(plot: Plot, status: str, *, actor, today: date) -> None:
+    """Coordinators reserve, deactivate or free a plot; a plot someone holds now,
+    or one with an open offer, keeps its status. Plots are never deleted."""
+    plot = lock(plot)
+    if status not in (PlotStatus.available, PlotStatus.reserved, PlotStatus.inactive):
+        raise PlotError("Pick available, reserved or inactive.")
+    if holder_now(plot, today) is not None:
+        raise PlotError(f"Plot {plot.label} is assigned; end the assignment first.")
+    if open_offer(plot) is not None:
+        raise PlotError(f"Plot {plot.label} has an open offer; wait for the answer.")
+    plot.status = status
+    audit.record(actor, f"plot.{status}", plot)
+
+
+def holder_now(plot: Plot, today: date) -> PlotAssignment | None:
+    return db.session.scalars(
+        select(PlotAssignment).where(
+            PlotAssignment.plot_id == plot.id,
+            PlotAssignment.ended_at.is_(None),
+            PlotAssignment.starts_on <= today,
+            PlotAssignment.ends_on >= today,
+        )
+    ).first()
+
+
+def open_offer(plot: Plot) -> PlotOffer | None:
+    return db.session.scalars(
+        select(PlotOffer).where(
+            PlotOffer.plot_id == plot.id, PlotOffer.status == OfferStatus.open
+        )
+    ).first()
+
+
+def assign(
+    plot: Plot,
+    gardener,
+    season: Season,
+    *,
+    actor,
+    now: datetime,
+    allow_reserved: bool = False,
+) -> PlotAssignment:
+    """Give `plot` to `gardener` for a season; history is kept.
+
+    Raises PlotError when the plot is inactive, or already assigned for any part
+    of those dates. Locks the plot row first.
+    """
+    plot = lock(plot)
+    if season.ends_on < season.starts_on:
+        raise PlotError("The season must end after it starts.", field="ends_on")
+    if plot.status == PlotStatus.inactive:
+        raise PlotError(f"Plot {plot.label} is inactive.")
+    if plot.status == PlotStatus.reserved and not allow_reserved and open_offer(plot):
+        raise PlotError(f"Plot {plot.label} is offered to someone on the waitlist.")
+    clash = db.session.scalars(
+        select(PlotAssignment).where(
+            PlotAssignment.plot_id == plot.id,
+            PlotAssignment.ended_at.is_(None),
+            PlotAssignment.starts_on <= season.ends_on,
+            PlotAssignment.ends_on >= season.starts_on,
+        )
+    ).first()
+    if clash is not None:
+        raise PlotError(
+            f"Plot {plot.label} is already assigned for {clash.season_name}."
+        )
+    assignment = PlotAssignment(
+        plot=plot,
+        gardener=gardener,
+        season_name=season.name,
+        starts_on=season.starts_on,
+        ends_on=season.ends_on,
+        created_at=now,
+        assigned_by_id=getattr(actor, "id", None),
+        fee_status=FeeStatus.due if plot.fee_cents else None,
+    )
+    db.session.add(assignment)
+    plot.status = PlotStatus.assigned
+    db.session.flush()
+    audit.record(actor, "plot.assign", plot, f"user {gardener.id}, {season.name}")
+    return assignment
+
+
+def end_assignment(assignment: PlotAssignment, *, actor, now: datetime) -> None:
+    """End it early (the gardener gives the plot up); the plot becomes available."""
+    plot = lock(assignment.plot)
+    if not assignment.is_active:
+        raise PlotError("This assignment has already ended.")
+    assignment.ended_at = now
+    assignment.ends_on = max(min(assignment.ends_on, now.date()), assignment.starts_on)
+    db.session.flush()
+    if plot.status == PlotStatus.assigned and _future_holder(plot, now.date()) is None:
+        plot.status = PlotStatus.available
+    audit.record(actor, "plot.unassign", plot, f"user {assignment.gardener_id}")
+
+
+def _future_holder(plot: Plot, today: date) -> PlotAssignment | None:
+    return db.session.scalars(
+        select(PlotAssignment).where(
+            PlotAssignment.plot_id == plot.id,
+            PlotAssignment.ended_at.is_(None),
+            PlotAssignment.ends_on >= today,
+        )
+    ).first()
+
+
+def set_fee_status(assignment: PlotAssignment, status: str, *, actor) -> None:
+    if not assignment.plot.fee_cents:
+        raise PlotError("This plot has no fee.")
+    if status not in set(FeeStatus):
+        raise PlotError("Pick due, paid or waived.")
+    assignment.fee_status = status
+    audit.record(actor, "plot.fee", assignment.plot, status)
+
+
+def fee_label(viewer, assignment: PlotAssignment) -> str:
+    """A waiver is confidential: garden coordinators, admins and the gardener see
+    "waived"; anyone else who may see the roster sees "cleared"."""
+    status = assignment.fee_status
+    if status is None:
+        return ""
+    if status == FeeStatus.waived:
+        garden = assignment.plot.garden
+        if garden.can_manage(viewer) or viewer.id == assignment.gardener_id:
+            return "waived"
+        return "cleared"
+    return "cleared" if status == FeeStatus.paid else "due"
+
+
+# Renewals -------------------------------------------------------------------
+
+
+def open_renewals(
+    garden: Garden, next_season: Season, deadline: date, *, actor, today: date
+) -> None:
+    """Gardeners of the current season may renew for `next_season` until `deadline`."""
+    if deadline < today:
+        raise PlotError("The deadline must not be in the past.", field="deadline")
+    if next_season.ends_on < next_season.starts_on:
+        raise PlotError("The next season must end after it starts.", field="ends_on")
+    if deadline >= next_season.starts_on:
+        raise PlotError(
+            "The deadline must be before the next season starts.", field="deadline"
+        )
+    garden.renewal_deadline = deadline
+    garden.next_season_name = next_season.name
+    garden.next_season_starts_on = next_season.starts_on
+    garden.next_season_ends_on = next_season.ends_on
+    audit.record(actor, "garden.renewals.open", garden, next_season.name)
+
+
+def next_season(garden: Garden) -> Season | None:
+    if garden.renewal_deadline is None or garden.next_season_starts_on is None:
+        return None
+    return Season(
+        garden.next_season_name or str(garden.next_season_starts_on.year),
+        garden.next_season_starts_on,
+        garden.next_season_ends_on,
+    )
+
+
+def renewable(assignment: PlotAssignment, today: date) -> bool:
+    garden = assignment.plot.garden
+    season = next_season(garden)
+    return (
+        season is not None
+        and assignment.is_active
+        and assignment.renewed_at is None
+        and today <= garden.renewal_deadline
+        and assignment.ends_on < season.starts_on
+    )
+
+
+def renew(assignment: PlotAssignment, *, person, now: datetime) -> PlotAssignment:
+    """The gardener keeps their plot for the next season (before the deadline)."""
+    if assignment.gardener_id != person.id:
+        raise PlotError("Only the gardener can renew their plot.")
+    garden = assignment.plot.garden
+    today = now.date()
+    if not renewable(assignment, today):
+        raise PlotError(
+            "Renewals for this plot are not open (or the deadline has "
+            "passed). Ask a coordinator."
+        )
+    renewed = assign(
+        assignment.plot, person, next_season(garden), actor=person, now=now
+    )
+    renewed.fee_status = FeeStatus.due if assignment.plot.fee_cents else None
+    assignment.renewed_at = now
+    return renewed
+
+
+def close_renewals(garden: Garden, *, actor, now: datetime) -> list[Plot]:
+    """After the deadline: plots nobody renewed become available for the next
+    season (their gardeners keep them until the current season ends)."""
+    season = next_season(garden)
+    if season is None:
+        raise PlotError("Renewals are not open.")
+    if now.date() <= garden.renewal_deadline:
+        raise PlotError("Wait until the deadline has passed.")
+    freed = []
+    for plot in db.session.scalars(
+        select(Plot).where(
+            Plot.garden_id == garden.id, Plot.status == PlotStatus.assigned
+        )
+    ):
+        taken = db.session.scalars(
+            select(PlotAssignment.id).where(
+                PlotAssignment.plot_id == plot.id,
+                PlotAssignment.ended_at.is_(None),
+                PlotAssignment.ends_on >= season.starts_on,
+            )
+        ).first()
+        if taken is None:
+            plot.status = PlotStatus.available
+            freed.append(plot)
+    garden.season_name, garden.season_starts_on, garden.season_ends_on = (
+        season.name,
+        season.starts_on,
+        season.ends_on,
+    )
+    garden.renewal_deadline = None
+    audit.record(actor, "garden.renewals.close", garden, f"{len(freed)} freed")
+    return freed

@@ -1,0 +1,146 @@
+"""Read queries for the garden page, plot pages, the waitlist and My plot."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from gardenhub.extensions import db
+from gardenhub.gardens.models import (
+    Garden,
+    OfferStatus,
+    Plot,
+    PlotAssignment,
+    PlotOffer,
+    PlotRequest,
+    RequestStatus,
+)
+
+
+@dataclass(frozen=True)
+class PlotView:
+    plot: Plot
+    holder: PlotAssignment | None  # the current (or next) assignment
+    offer: PlotOffer | None
+
+
+def garden_plots(garden: Garden, today: date) -> list[PlotView]:
+    """Every plot of the garden with its holder and open offer (three queries)."""
+    plots = db.session.scalars(
+        select(Plot).where(Plot.garden_id == garden.id).order_by(Plot.y, Plot.x)
+    ).all()
+    ids = [plot.id for plot in plots]
+    holders: dict[int, PlotAssignment] = {}
+    for assignment in db.session.scalars(
+        select(PlotAssignment)
+        .options(joinedload(PlotAssignment.gardener))
+        .where(
+            PlotAssignment.plot_id.in_(ids),
+            PlotAssignment.ended_at.is_(None),
+            PlotAssignment.ends_on >= today,
+        )
+        .order_by(PlotAssignment.starts_on.desc())
+    ):
+        holders[assignment.plot_id] = assignment  # the earliest wins (desc order)
+    offers = {
+        offer.plot_id: offer
+        for offer in db.session.scalars(
+            select(PlotOffer).where(
+                PlotOffer.plot_id.in_(ids), PlotOffer.status == OfferStatus.open
+            )
+        )
+    }
+    return [PlotView(plot, holders.get(plot.id), offers.get(plot.id)) for plot in plots]
+
+
+def plot_history(plot: Plot) -> list[PlotAssignment]:
+    return list(
+        db.session.scalars(
+            select(PlotAssignment)
+            .options(joinedload(PlotAssignment.gardener))
+            .where(PlotAssignment.plot_id == plot.id)
+            .order_by(PlotAssignment.starts_on.desc(), PlotAssignment.id.desc())
+        )
+    )
+
+
+def my_assignments(person, today: date) -> list[PlotAssignment]:
+    return list(
+        db.session.scalars(
+            select(PlotAssignment)
+            .options(joinedload(PlotAssignment.plot).joinedload(Plot.garden))
+            .where(
+                PlotAssignment.gardener_id == person.id,
+                PlotAssignment.ended_at.is_(None),
+                PlotAssignment.ends_on >= today,
+            )
+            .order_by(PlotAssignment.starts_on)
+        )
+    )
+
+
+def my_requests(person) -> list[PlotRequest]:
+    return list(
+        db.session.scalars(
+            select(PlotRequest)
+            .options(joinedload(PlotRequest.garden))
+            .where(PlotRequest.requester_id == person.id)
+            .order_by(
+                PlotRequest.status.in_(
+                    (RequestStatus.waiting, RequestStatus.offered)
+                ).desc(),
+                PlotRequest.created_at.desc(),
+            )
+            .limit(20)
+        )
+    )
+
+
+def open_offers_for(requests: list[PlotRequest]) -> dict[int, PlotOffer]:
+    ids = [r.id for r in requests]
+    if not ids:
+        return {}
+    return {
+        offer.request_id: offer
+        for offer in db.session.scalars(
+            select(PlotOffer)
+            .options(joinedload(PlotOffer.plot))
+            .where(PlotOffer.request_id.in_(ids), PlotOffer.status == OfferStatus.open)
+        )
+    }
+
+
+def waitlist(garden: Garden) -> list[PlotRequest]:
+    return list(
+        db.session.scalars(
+            select(PlotRequest)
+            .options(joinedload(PlotRequest.requester))
+            .where(
+                PlotRequest.garden_id == garden.id,
+                PlotRequest.status.in_((RequestStatus.waiting, RequestStatus.offered)),
+            )
+            .order_by(PlotRequest.created_at, PlotRequest.id)
+        )
+    )
+
+
+def renewal_deadlines(person, start: date, end: date) -> list[PlotAssignment]:
+    """Assignments up for renewal whose garden's deadline falls in [start, end)."""
+    return list(
+        db.session.scalars(
+            select(PlotAssignment)
+            .join(Plot, Plot.id == PlotAssignment.plot_id)
+            .join(Garden, Garden.id == Plot.garden_id)
+            .options(joinedload(PlotAssignment.plot).joinedload(Plot.garden))
+            .where(
+                PlotAssignment.gardener_id == person.id,
+                PlotAssignment.ended_at.is_(None),
+                PlotAssignment.renewed_at.is_(None),
+                Garden.renewal_deadline.is_not(None),
+                Garden.renewal_deadline >= start,
+                Garden.renewal_deadline < end,
+                PlotAssignment.ends_on < Garden.next_season_starts_on,
+            )
+        )
+    )

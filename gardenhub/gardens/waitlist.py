@@ -1,0 +1,276 @@
+"""The plot waitlist: first come, first served, with offers that have a deadline.
+
+A freed plot is offered to the first waiting request that matches it (size,
+accessible bed). Declined or expired offers move on to the next match by
+themselves. A request that lets two offers expire, or is not confirmed for a
+long time, lapses. Offering locks the plot (`gardenhub.db.lock`) and the
+database allows one open offer per plot, so two coordinators cannot offer the
+same plot at once.
+"""
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from gardenhub import audit
+from gardenhub.db import lock
+from gardenhub.errors import GardenHubError
+from gardenhub.extensions import db
+from gardenhub.gardens.models import (
+    Garden,
+    OfferStatus,
+    Plot,
+    PlotOffer,
+    PlotRequest,
+    PlotStatus,
+    RequestStatus,
+)
+from gardenhub.gardens.plots import assign, current_season, open_offer
+
+
+class WaitlistError(GardenHubError):
+    pass
+
+
+def _config(key: str) -> int:
+    return current_app.config[key]
+
+
+def request_plot(
+    garden: Garden,
+    person,
+    *,
+    min_size: float | None,
+    needs_accessible: bool,
+    notes: str | None,
+    now: datetime,
+) -> PlotRequest:
+    """Join the garden's plot waitlist. Raises WaitlistError on a second active
+    request for the same garden (the database refuses it too)."""
+    if min_size is not None and min_size <= 0:
+        raise WaitlistError("The size must be more than 0.", field="min_size")
+    existing = db.session.scalars(
+        select(PlotRequest).where(
+            PlotRequest.garden_id == garden.id,
+            PlotRequest.requester_id == person.id,
+            PlotRequest.status.in_((RequestStatus.waiting, RequestStatus.offered)),
+        )
+    ).first()
+    if existing is not None:
+        raise WaitlistError("You are already on this garden's waitlist.")
+    request = PlotRequest(
+        garden=garden,
+        requester=person,
+        min_size=min_size,
+        needs_accessible=needs_accessible,
+        notes=notes,
+        created_at=now,
+        confirmed_at=now,
+    )
+    db.session.add(request)
+    db.session.flush()
+    return request
+
+
+def position(request: PlotRequest) -> int:
+    """1 = next in line; shown only to the requester."""
+    return db.session.scalar(
+        select(func.count(PlotRequest.id)).where(
+            PlotRequest.garden_id == request.garden_id,
+            PlotRequest.status.in_((RequestStatus.waiting, RequestStatus.offered)),
+            (PlotRequest.created_at < request.created_at)
+            | (
+                (PlotRequest.created_at == request.created_at)
+                & (PlotRequest.id <= request.id)
+            ),
+        )
+    )
+
+
+def queue(garden: Garden) -> list[PlotRequest]:
+    return list(
+        db.session.scalars(
+            select(PlotRequest)
+            .where(
+                PlotRequest.garden_id == garden.id,
+                PlotRequest.status.in_((RequestStatus.waiting, RequestStatus.offered)),
+            )
+            .order_by(PlotRequest.created_at, PlotRequest.id)
+        )
+    )
+
+
+def suggest(plot: Plot) -> PlotRequest | None:
+    """The first waiting request this plot suits, skipping anyone who already
+    declined it or let its offer expire."""
+    passed = set(
+        db.session.scalars(
+            select(PlotOffer.request_id).where(
+                PlotOffer.plot_id == plot.id,
+                PlotOffer.status.in_((OfferStatus.declined, OfferStatus.expired)),
+            )
+        )
+    )
+    for request in queue(plot.garden):
+        if (
+            request.status == RequestStatus.waiting
+            and request.id not in passed
+            and request.matches(plot)
+        ):
+            return request
+    return None
+
+
+def withdraw(request: PlotRequest, *, person, now: datetime) -> None:
+    if request.requester_id != person.id:
+        raise WaitlistError("This is someone else's request.")
+    if not request.is_active:
+        raise WaitlistError("This request is already closed.")
+    offer = _open_offer_of(request)
+    request.status = RequestStatus.withdrawn
+    request.closed_at = now
+    if offer is not None:
+        _close_offer(offer, OfferStatus.declined, now)
+        _offer_next(offer.plot, now=now, actor=None)
+
+
+def still_interested(request: PlotRequest, *, person, now: datetime) -> None:
+    if request.requester_id != person.id or not request.is_active:
+        raise WaitlistError("This request is not yours or is closed.")
+    request.confirmed_at = now
+
+
+def offer(
+    plot: Plot, request: PlotRequest | None, *, actor, now: datetime
+) -> PlotOffer:
+    """Offer a free plot to `request` (default: the first match in the queue).
+
+    Raises WaitlistError when the plot is not free, already offered, or the
+    request is not waiting or does not match. Locks the plot row.
+    """
+    plot = lock(plot)
+    if plot.status not in (PlotStatus.available,):
+        raise WaitlistError(
+            f"Plot {plot.label} is not available (it is {plot.status})."
+        )
+    if open_offer(plot) is not None:
+        raise WaitlistError(f"Plot {plot.label} is already offered to someone.")
+    request = request or suggest(plot)
+    if request is None:
+        raise WaitlistError("Nobody waiting matches this plot.")
+    if request.garden_id != plot.garden_id or request.status != RequestStatus.waiting:
+        raise WaitlistError("That request is not waiting for this garden.")
+    if not request.matches(plot):
+        raise WaitlistError("This plot does not suit that request (size or access).")
+    return _make_offer(plot, request, actor=actor, now=now)
+
+
+def _make_offer(plot: Plot, request: PlotRequest, *, actor, now: datetime) -> PlotOffer:
+    made = PlotOffer(
+        plot=plot,
+        request=request,
+        offered_by_id=getattr(actor, "id", None),
+        created_at=now,
+        expires_at=now + timedelta(hours=_config("PLOT_OFFER_HOURS")),
+    )
+    db.session.add(made)
+    request.status = RequestStatus.offered
+    plot.status = PlotStatus.reserved
+    db.session.flush()
+    audit.record(actor, "plot.offer", plot, f"request {request.id}")
+    return made
+
+
+def _open_offer_of(request: PlotRequest) -> PlotOffer | None:
+    return db.session.scalars(
+        select(PlotOffer).where(
+            PlotOffer.request_id == request.id, PlotOffer.status == OfferStatus.open
+        )
+    ).first()
+
+
+def _close_offer(made: PlotOffer, status: str, now: datetime) -> None:
+    made.status = status
+    made.responded_at = now
+    made.plot.status = PlotStatus.available
+    db.session.flush()
+
+
+def _offer_next(plot: Plot, *, now: datetime, actor) -> PlotOffer | None:
+    following = suggest(plot)
+    if following is None:
+        return None
+    return _make_offer(plot, following, actor=actor, now=now)
+
+
+def accept(made: PlotOffer, *, person, now: datetime):
+    """The requester takes the plot: the assignment is created for the garden's
+    season. Raises WaitlistError for someone else's, answered or expired offers."""
+    plot = lock(made.plot)
+    db.session.refresh(made)
+    request = made.request
+    if request.requester_id != person.id:
+        raise WaitlistError("This offer is for someone else.")
+    if made.status != OfferStatus.open:
+        raise WaitlistError(f"This offer is no longer open (it was {made.status}).")
+    if made.expires_at <= now:
+        _expire(made, now)
+        raise WaitlistError("This offer has expired and passed to the next person.")
+    made.status = OfferStatus.accepted
+    made.responded_at = now
+    request.status = RequestStatus.accepted
+    request.closed_at = now
+    season = current_season(plot.garden, now.date())
+    return assign(plot, person, season, actor=person, now=now, allow_reserved=True)
+
+
+def decline(made: PlotOffer, *, person, now: datetime) -> None:
+    """Declining keeps the request's place for a better match."""
+    lock(made.plot)
+    db.session.refresh(made)
+    if made.request.requester_id != person.id:
+        raise WaitlistError("This offer is for someone else.")
+    if made.status != OfferStatus.open:
+        raise WaitlistError("This offer is no longer open.")
+    made.request.status = RequestStatus.waiting
+    _close_offer(made, OfferStatus.declined, now)
+    _offer_next(made.plot, now=now, actor=None)
+
+
+def _expire(made: PlotOffer, now: datetime) -> None:
+    request = made.request
+    request.missed_offers += 1
+    if request.missed_offers >= _config("PLOT_MISSED_OFFERS_LIMIT"):
+        request.status = RequestStatus.lapsed
+        request.closed_at = now
+        request.lapse_reason = "No answer to two offers."
+    else:
+        request.status = RequestStatus.waiting
+    _close_offer(made, OfferStatus.expired, now)
+    _offer_next(made.plot, now=now, actor=None)
+
+
+def expire_offers(*, now: datetime) -> int:
+    """Expired offers move on; stale requests lapse (for cron). Returns offers moved."""
+    expired = db.session.scalars(
+        select(PlotOffer).where(
+            PlotOffer.status == OfferStatus.open, PlotOffer.expires_at <= now
+        )
+    ).all()
+    for made in expired:
+        lock(made.plot)
+        db.session.refresh(made)
+        if made.status == OfferStatus.open:
+            _expire(made, now)
+    stale_before = now - timedelta(days=_config("PLOT_REQUEST_MAX_DAYS"))
+    for request in db.session.scalars(
+        select(PlotRequest).where(
+            PlotRequest.status == RequestStatus.waiting,
+            PlotRequest.confirmed_at < stale_before,
+        )
+    ):
+        request.status = RequestStatus.lapsed
+        request.closed_at = now
+        request.lapse_reason = "Not confirmed for a long time."
+    return len(expired)
