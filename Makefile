@@ -23,7 +23,7 @@ run: $(VENV)/.installed
 	GARDENHUB_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed
-	$(BIN)/ruff check gardenhub tests bench migrations
+	$(BIN)/ruff check gardenhub tests migrations $(wildcard bench)
 	$(BIN)/pytest
 
 # Needs GARDENHUB_TEST_DATABASE_URL; .ci/run provides a throw-away database.
@@ -38,8 +38,8 @@ bench: $(VENV)/.installed
 	bash bench/run.sh
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check gardenhub tests bench migrations
-	$(BIN)/ruff format --check gardenhub tests bench migrations
+	$(BIN)/ruff check gardenhub tests migrations $(wildcard bench)
+	$(BIN)/ruff format --check gardenhub tests migrations $(wildcard bench)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
