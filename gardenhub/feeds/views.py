@@ -16,19 +16,22 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from gardenhub.calendar.ical import FeedEvent, FeedInfo, serialize
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
-from gardenhub.feeds import builders, services
+from gardenhub.feeds import services
 from gardenhub.feeds.cache import feeds, fingerprint
 from gardenhub.feeds.forms import FeedTokenForm
-from gardenhub.feeds.ical import FeedEvent, FeedInfo, serialize
 from gardenhub.feeds.models import FeedToken
 from gardenhub.feeds.subscribe import links
+from gardenhub.gardens import calendar as garden_calendar
 from gardenhub.gardens import queries as garden_queries
 from gardenhub.gardens.models import Garden
 from gardenhub.projects.models import Project
+from gardenhub.tasks import calendar as task_calendar
 from gardenhub.tasks import queries as task_queries
+from gardenhub.workdays import calendar as workday_calendar
 from gardenhub.workdays import queries
 from gardenhub.workdays.models import Workday
 
@@ -81,7 +84,7 @@ def _public_feed(
     summaries = queries.workdays_between(
         start, end, garden_id=garden_id, project_id=project_id
     )[:MAX_EVENTS]
-    events = [builders.public_event(summary, base) for summary in summaries]
+    events = [workday_calendar.public_event(summary, base) for summary in summaries]
     return _feed_response(_info(name, zone), events, filename=filename)
 
 
@@ -123,7 +126,7 @@ def workday(workday_id: int):
     if not summaries:
         abort(404)
     summary = summaries[0]
-    event = builders.public_event(summary, current_app.config["BASE_URL"])
+    event = workday_calendar.public_event(summary, current_app.config["BASE_URL"])
     return _feed_response(
         _info(f"GardenHub: {summary.workday.public_title}", summary.workday.timezone),
         [event],
@@ -144,11 +147,13 @@ def private(token: str):
     signups = queries.feed_signups(
         person, start, end, include_waiting=person.feed_shows_waitlist
     )
-    events = [builders.private_event(signup, person, base) for signup in signups]
+    events = [
+        workday_calendar.private_event(signup, person, base) for signup in signups
+    ]
     tasks = task_queries.feed_tasks(person, start.date(), end.date())
-    events += [builders.task_event(task, person, base) for task in tasks]
+    events += [task_calendar.task_event(task, person, base) for task in tasks]
     renewals = garden_queries.renewal_deadlines(person, start.date(), end.date())
-    events += [builders.renewal_event(a, person, base) for a in renewals]
+    events += [garden_calendar.renewal_event(a, person, base) for a in renewals]
     name = "GardenHub: my shifts" if not person.is_discreet else "Garden shifts"
     return _feed_response(
         _info(name, current_app.config["DEFAULT_TIMEZONE"]),

@@ -8,13 +8,19 @@ calendar apps see no spurious updates.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vDuration, vText
 
-from gardenhub.feeds.vtimezone import vtimezone
+from gardenhub.calendar.vtimezone import vtimezone
 
 PRODID = "-//GardenHub//Community garden workdays//EN"
+
+
+def uid_host(base_url: str) -> str:
+    """The host part of every UID: stable, and never personal data."""
+    return urlsplit(base_url).hostname or "gardenhub"
 
 
 @dataclass(frozen=True)

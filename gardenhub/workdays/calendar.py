@@ -1,19 +1,14 @@
-"""Turn workdays and sign-ups into feed events: what a subscriber sees.
+"""Workdays and shifts as calendar events: what a subscriber sees.
 
 Public events carry public titles and open-spot counts, never a person.
-Private events carry the owner's own shifts; in discreet mode only neutral words.
+A person's shift events carry only their own shift; in discreet mode only
+neutral words. The same shift event goes into private feeds and email
+attachments, with the same UID, so calendars never show it twice.
 """
 
-from datetime import UTC, datetime, time
-from urllib.parse import urlsplit
-
-from gardenhub.feeds.ical import FeedEvent
+from gardenhub.calendar.ical import FeedEvent, FeedInfo, serialize, uid_host
 from gardenhub.workdays.models import Signup, SignupStatus
 from gardenhub.workdays.queries import WorkdaySummary
-
-
-def uid_host(base_url: str) -> str:
-    return urlsplit(base_url).hostname or "gardenhub"
 
 
 def _place(workday) -> str:
@@ -55,60 +50,6 @@ def public_event(summary: WorkdaySummary, base_url: str) -> FeedEvent:
         location=_place(workday),
         url=url,
         geo=_geo(workday),
-    )
-
-
-def task_event(task, person, base_url: str) -> FeedEvent:
-    """A task someone is on, as an all-day event on its due date."""
-    url = f"{base_url}/tasks/{task.id}"
-    if person.is_discreet:
-        summary, description = "Garden task due", f"Details: {url}"
-    else:
-        summary = f"Task due: {task.title}" + (
-            " (done)" if task.status == "done" else ""
-        )
-        description = f"{task.project.name}. Details: {url}"
-    midnight = datetime.combine(task.due_on, time(), UTC)
-    return FeedEvent(
-        uid=f"task-{task.id}@{uid_host(base_url)}",
-        summary=summary,
-        starts_at=midnight,
-        ends_at=midnight,
-        timezone=task.timezone,
-        sequence=task.revision,
-        changed_at=task.updated_at,
-        created_at=task.created_at,
-        status="CONFIRMED",
-        description=description,
-        url=url,
-        all_day=task.due_on,
-    )
-
-
-def renewal_event(assignment, person, base_url: str) -> FeedEvent:
-    """The last day to renew a plot, as an all-day event."""
-    garden = assignment.plot.garden
-    url = f"{base_url}/my/plot"
-    summary = (
-        "Renew your garden plot"
-        if person.is_discreet
-        else f"Renew plot {assignment.plot.label} at {garden.name}"
-    )
-    deadline = garden.renewal_deadline
-    midnight = datetime.combine(deadline, time(), UTC)
-    return FeedEvent(
-        uid=f"plot-renewal-{assignment.id}-{garden.next_season_name}@"
-        f"{uid_host(base_url)}",
-        summary=summary,
-        starts_at=midnight,
-        ends_at=midnight,
-        timezone=garden.timezone,
-        sequence=0,
-        changed_at=assignment.created_at,
-        created_at=assignment.created_at,
-        description=f"Renew by today: {url}",
-        url=url,
-        all_day=deadline,
     )
 
 
@@ -160,3 +101,10 @@ def private_event(signup: Signup, person, base_url: str) -> FeedEvent:
         url=url,
         geo=_geo(workday),
     )
+
+
+def shift_ics(signup: Signup, person, base_url: str, *, refresh) -> bytes:
+    """One shift as a calendar file, for an email attachment."""
+    event = private_event(signup, person, base_url)
+    info = FeedInfo(name="GardenHub", timezone=event.timezone, refresh=refresh)
+    return serialize(info, [event])

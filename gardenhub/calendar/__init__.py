@@ -1,0 +1,1 @@
+"""iCalendar output: a pure serializer and VTIMEZONEs; a leaf any package may use."""

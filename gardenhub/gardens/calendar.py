@@ -1,0 +1,32 @@
+"""Plot renewal deadlines as all-day calendar events."""
+
+from datetime import UTC, datetime, time
+
+from gardenhub.calendar.ical import FeedEvent, uid_host
+
+
+def renewal_event(assignment, person, base_url: str) -> FeedEvent:
+    """The last day to renew a plot, as an all-day event."""
+    garden = assignment.plot.garden
+    url = f"{base_url}/my/plot"
+    summary = (
+        "Renew your garden plot"
+        if person.is_discreet
+        else f"Renew plot {assignment.plot.label} at {garden.name}"
+    )
+    deadline = garden.renewal_deadline
+    midnight = datetime.combine(deadline, time(), UTC)
+    return FeedEvent(
+        uid=f"plot-renewal-{assignment.id}-{garden.next_season_name}@"
+        f"{uid_host(base_url)}",
+        summary=summary,
+        starts_at=midnight,
+        ends_at=midnight,
+        timezone=garden.timezone,
+        sequence=0,
+        changed_at=assignment.created_at,
+        created_at=assignment.created_at,
+        description=f"Renew by today: {url}",
+        url=url,
+        all_day=deadline,
+    )
