@@ -30,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
     from gardenhub.feeds.views import bp as feeds_bp
     from gardenhub.gardens.plot_views import bp as plots_bp
     from gardenhub.gardens.views import bp as gardens_bp
+    from gardenhub.notifications.views import bp as notifications_bp
     from gardenhub.projects.views import bp as projects_bp
     from gardenhub.tasks.views import bp as tasks_bp
     from gardenhub.workdays.planning_views import bp as planning_bp
@@ -44,5 +45,6 @@ def register_blueprints(app: Flask) -> None:
         feeds_bp,
         tasks_bp,
         plots_bp,
+        notifications_bp,
     ):
         app.register_blueprint(blueprint)

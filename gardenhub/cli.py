@@ -1,5 +1,7 @@
 """Flask CLI commands: demo data and the first admin."""
 
+import time
+
 import click
 from flask import Flask, current_app
 
@@ -9,7 +11,8 @@ from gardenhub.accounts.models import Role
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.gardens import waitlist
-from gardenhub.workdays import signups
+from gardenhub.notifications import delivery
+from gardenhub.workdays import reminders, signups
 
 users_cli = click.Group("users", help="Manage user accounts.")
 signups_cli = click.Group("signups", help="Sign-up housekeeping for cron.")
@@ -69,7 +72,49 @@ def expire_plot_offers() -> None:
     click.echo(f"{count} expired plot offer{'s' if count != 1 else ''} moved on.")
 
 
+outbox_cli = click.Group("outbox", help="Deliver queued messages.")
+reminders_cli = click.Group("reminders", help="Shift reminders for cron.")
+
+
+@outbox_cli.command("deliver")
+@click.option("--loop", is_flag=True, help="Keep running, checking every few seconds.")
+@click.option(
+    "--interval",
+    type=float,
+    default=None,
+    help="Seconds between checks with --loop (default OUTBOX_POLL_SECONDS).",
+)
+def deliver_outbox(loop: bool, interval: float | None) -> None:
+    """Send queued messages over SMTP (once, for cron; or --loop)."""
+    if not delivery.smtp_configured():
+        click.echo(
+            "GARDENHUB_MAIL_SERVER is not set: messages stay in the outbox "
+            "(admin page /admin/outbox)."
+        )
+        return
+    pause = interval or current_app.config["OUTBOX_POLL_SECONDS"]
+    while True:
+        counts = delivery.deliver(now=utcnow())
+        click.echo(
+            f"sent {counts['sent']}, retry later {counts['retry']}, "
+            f"failed {counts['failed']}"
+        )
+        if not loop:
+            return
+        time.sleep(pause)
+
+
+@reminders_cli.command("send")
+def send_reminders() -> None:
+    """Queue reminders for shifts starting within GARDENHUB_REMINDER_HOURS."""
+    count = reminders.send_due(now=utcnow())
+    db.session.commit()
+    click.echo(f"{count} reminder{'s' if count != 1 else ''} queued.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(reminders_cli)
     app.cli.add_command(plots_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(signups_cli)

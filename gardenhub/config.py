@@ -50,6 +50,11 @@ class Defaults:
     # Names the zone of feeds that span gardens (the all-workdays feed).
     DEFAULT_TIMEZONE = "Europe/Berlin"
 
+    # Reminders go out this many hours before a shift (outside quiet hours).
+    REMINDER_HOURS = 24
+    OUTBOX_POLL_SECONDS = 30
+    PASSWORD_RESET_SECONDS = 3600
+
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
     MAIL_USE_TLS = False

@@ -11,6 +11,7 @@ from gardenhub.gardens.models import (
     PlotRequest,
     garden_coordinator,
 )
+from gardenhub.notifications.models import Notification
 from gardenhub.projects.models import Project, project_coordinator
 from gardenhub.tasks.models import Task, TaskAssignment
 from gardenhub.workdays.models import (
@@ -25,6 +26,7 @@ __all__ = [
     "AuditEvent",
     "FeedToken",
     "Garden",
+    "Notification",
     "Plot",
     "PlotAssignment",
     "PlotOffer",

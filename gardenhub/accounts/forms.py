@@ -91,5 +91,19 @@ class PasswordForm(FlaskForm):
     )
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email", filters=[strip], validators=[InputRequired(), Email(), Length(max=254)]
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(
+        "New password",
+        validators=[InputRequired(), PASSWORD_RULE],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class RoleForm(FlaskForm):
     role = SelectField("Role", choices={r.value: r.value.title() for r in Role})

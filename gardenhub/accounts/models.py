@@ -1,7 +1,7 @@
 """The User model, roles and the Flask-Login loader."""
 
 import secrets
-from datetime import datetime
+from datetime import datetime, time
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, String, false, select
@@ -52,6 +52,15 @@ class User(db.Model):
     session_token: Mapped[str] = mapped_column(
         String(64), unique=True, default=new_session_token
     )
+    # Message preferences: kinds muted (comma-separated) and quiet hours, in the
+    # zone of the garden a message is about.
+    muted_notifications: Mapped[str] = mapped_column(
+        String(300), default="", server_default=""
+    )
+    quiet_start: Mapped[time] = mapped_column(
+        default=time(21), server_default="21:00:00"
+    )
+    quiet_end: Mapped[time] = mapped_column(default=time(8), server_default="08:00:00")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -2,14 +2,16 @@
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from gardenhub import audit
+from gardenhub import audit, tokens
 from gardenhub.accounts.models import Role, User
 from gardenhub.db import utcnow
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
+from gardenhub.notifications import services as notifications
 
 # Checked when no account matches, so a failed log-in takes as long either way.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -149,3 +151,43 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
         user.is_active = active
         user.rotate_session_token()
         audit.record(actor, "user.enable" if active else "user.disable", user)
+
+
+def request_password_reset(email: str, *, now: datetime) -> None:
+    """Queue a reset link if an active account has this email; otherwise do
+    nothing, so the answer never reveals whether the email exists."""
+    user = find_by_email(email)
+    if user is None or not user.is_active or user.is_guest:
+        return
+    # The hash ties the token to the current password: a change (or a use of
+    # the token) makes it worthless.
+    token = tokens.make("password-reset", [user.id, user.password_hash[-16:]])
+    notifications.queue(
+        user,
+        "password_reset",
+        now=now,
+        reset_url=f"{notifications.base_url()}/password/reset/{token}",
+    )
+
+
+def user_for_reset(token: str) -> User | None:
+    payload = tokens.read(
+        "password-reset", token, max_age=current_app.config["PASSWORD_RESET_SECONDS"]
+    )
+    if not payload:
+        return None
+    user = db.session.get(User, payload[0])
+    if (
+        user is None
+        or not user.is_active
+        or not user.password_hash
+        or user.password_hash[-16:] != payload[1]
+    ):
+        return None
+    return user
+
+
+def reset_password(user: User, new: str) -> None:
+    """Single use: the new hash invalidates the token; other sessions end."""
+    user.set_password(new)
+    user.rotate_session_token()

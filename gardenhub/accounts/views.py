@@ -17,15 +17,18 @@ from sqlalchemy import select
 
 from gardenhub.accounts import services
 from gardenhub.accounts.forms import (
+    ForgotPasswordForm,
     LoginForm,
     PasswordForm,
     ProfileForm,
     RegistrationForm,
+    ResetPasswordForm,
     RoleForm,
 )
 from gardenhub.accounts.models import Role, User
 from gardenhub.accounts.permissions import admin_required
 from gardenhub.csrf import form_view
+from gardenhub.db import utcnow
 from gardenhub.extensions import db
 
 bp = Blueprint("accounts", __name__)
@@ -144,6 +147,39 @@ def change_password():
             return redirect(url_for("accounts.profile"))
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/password.html", form=form), status
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@form_view
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, now=utcnow())
+        db.session.commit()
+        flash(
+            "If an account uses that email, a reset link is on its way. It works "
+            "for one hour.",
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/forgot.html", form=form), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@form_view
+def reset_password(token: str):
+    user = services.user_for_reset(token)
+    if user is None:
+        return render_template("accounts/reset_invalid.html"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(user, form.new_password.data)
+        db.session.commit()
+        flash("Your password is changed. Please log in.", "success")
+        return redirect(url_for("accounts.login"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/reset.html", form=form), status
 
 
 @bp.get("/admin/users")

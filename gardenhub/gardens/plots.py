@@ -24,6 +24,7 @@ from gardenhub.gardens.models import (
     PlotOffer,
     PlotStatus,
 )
+from gardenhub.notifications import services as notifications
 
 
 class PlotError(GardenHubError):
@@ -334,6 +335,20 @@ def open_renewals(
     garden.next_season_starts_on = next_season.starts_on
     garden.next_season_ends_on = next_season.ends_on
     audit.record(actor, "garden.renewals.open", garden, next_season.name)
+    for assignment in db.session.scalars(
+        select(PlotAssignment)
+        .join(Plot, Plot.id == PlotAssignment.plot_id)
+        .where(
+            Plot.garden_id == garden.id,
+            PlotAssignment.ended_at.is_(None),
+            PlotAssignment.renewed_at.is_(None),
+            PlotAssignment.ends_on >= today,
+            PlotAssignment.ends_on < next_season.starts_on,
+        )
+    ):
+        notifications.queue(
+            assignment.gardener, "plot_renewal_due", assignment=assignment
+        )
 
 
 def next_season(garden: Garden) -> Season | None:

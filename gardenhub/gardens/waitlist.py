@@ -27,6 +27,7 @@ from gardenhub.gardens.models import (
     RequestStatus,
 )
 from gardenhub.gardens.plots import assign, current_season, open_offer
+from gardenhub.notifications import services as notifications
 
 
 class WaitlistError(GardenHubError):
@@ -179,6 +180,7 @@ def _make_offer(plot: Plot, request: PlotRequest, *, actor, now: datetime) -> Pl
     plot.status = PlotStatus.reserved
     db.session.flush()
     audit.record(actor, "plot.offer", plot, f"request {request.id}")
+    notifications.queue(request.requester, "plot_offered", offer=made, now=now)
     return made
 
 

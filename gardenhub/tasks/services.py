@@ -14,6 +14,7 @@ from gardenhub import audit
 from gardenhub.db import lock
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
+from gardenhub.notifications import services as notifications
 from gardenhub.projects.models import Project
 from gardenhub.tasks.models import Priority, Task, TaskAssignment, TaskStatus
 from gardenhub.timezones import local_today
@@ -154,6 +155,7 @@ def assign(task: Task, person, *, actor, now: datetime) -> TaskAssignment:
         raise TaskError("That account is disabled.")
     assignment = _take(task, person, assigned_by=actor, now=now)
     audit.record(actor, "task.assign", task, f"user {person.id}")
+    notifications.queue(person, "task_assigned", task=task, now=now)
     return assignment
 
 

@@ -238,6 +238,8 @@ class Signup(db.Model):
     offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set in the same statement that decides to remind: once per sign-up.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     shift: Mapped[Shift] = relationship(back_populates="signups")
     volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])

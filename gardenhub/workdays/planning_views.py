@@ -12,6 +12,7 @@ from gardenhub.db import utcnow
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
+from gardenhub.notifications.forms import MessageForm
 from gardenhub.projects.views import managed_project_or_403
 from gardenhub.timezones import to_local
 from gardenhub.workdays import queries, services, signups
@@ -320,3 +321,35 @@ def add_guest(shift_id: int):
     else:
         db.session.commit()
     return redirect(url_for("planning.roster", workday_id=shift.workday_id))
+
+
+@bp.route("/workdays/<int:workday_id>/message", methods=["GET", "POST"])
+@coordinator_required
+@form_view
+def message(workday_id: int):
+    """Write to everyone signed up (or one shift). Each person gets their own copy;
+    nobody sees another recipient's address."""
+    workday = _managed_workday_or_403(workday_id)
+    form = MessageForm(reply_to=current_user.email)
+    form.recipients.choices = {0: "Everyone with a seat"} | {
+        shift.id: f"Only “{shift.name}”" for shift in workday.shifts
+    }
+    if form.validate_on_submit():
+        sent = services.message_volunteers(
+            workday,
+            shift_id=form.recipients.data or None,
+            subject=form.subject.data,
+            body=form.body.data,
+            reply_to=form.reply_to.data,
+            actor=current_user,
+            now=utcnow(),
+        )
+        db.session.commit()
+        flash(
+            f"Your message is on its way to {sent} "
+            f"{'person' if sent == 1 else 'people'}.",
+            "success",
+        )
+        return redirect(url_for("planning.roster", workday_id=workday.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("workdays/message.html", form=form, workday=workday), status

@@ -13,13 +13,18 @@ from gardenhub import audit
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
+from gardenhub.notifications import services as notifications
 from gardenhub.projects.models import Project
 from gardenhub.timezones import to_local, to_utc
 from gardenhub.workdays import signups
+from gardenhub.workdays.calendar import shift_ics
 from gardenhub.workdays.models import (
+    ACTIVE_STATUSES,
     DEFAULT_PUBLIC_TITLE,
+    SEAT_STATUSES,
     SeriesShift,
     Shift,
+    Signup,
     Workday,
     WorkdaySeries,
     WorkdayStatus,
@@ -271,6 +276,12 @@ def update_workday(
             )
         plan.append((target, starts_at, ends_at, delta))
     for target, starts_at, ends_at, delta in plan:
+        moved = (starts_at, ends_at, data.garden, data.location) != (
+            target.starts_at,
+            target.ends_at,
+            target.garden,
+            target.location,
+        )
         for shift in target.shifts:
             shift.starts_at += delta
             shift.ends_at += delta
@@ -282,6 +293,8 @@ def update_workday(
         )
         target.starts_at, target.ends_at = starts_at, ends_at
         target.touch(now)
+        if moved:
+            _tell_everyone(target, "workday_changed", now)
     if workday.series is not None and scope != Scope.this:
         _update_series_rule(workday, data, scope, targets)
     audit.record(actor, f"workday.update.{scope}", workday, f"{len(targets)} workdays")
@@ -348,6 +361,31 @@ def cancel_workday(
     workday.cancel_reason = reason
     workday.touch(now)
     audit.record(actor, "workday.cancel", workday, reason)
+    _tell_everyone(workday, "workday_cancelled", now, reason=reason)
+
+
+def _tell_everyone(workday: Workday, kind: str, now: datetime, **context) -> None:
+    """Each person with an active sign-up gets their own message and calendar file."""
+    db.session.flush()
+    for signup in db.session.scalars(
+        select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(Shift.workday_id == workday.id, Signup.status.in_(ACTIVE_STATUSES))
+    ):
+        ics = shift_ics(
+            signup,
+            signup.volunteer,
+            notifications.base_url(),
+            refresh=timedelta(hours=1),
+        )
+        notifications.queue(
+            signup.volunteer,
+            kind,
+            signup=signup,
+            now=now,
+            attachment=(f"shift-{signup.shift_id}.ics", ics),
+            **context,
+        )
 
 
 def add_shift(workday: Workday, data: ShiftData, *, actor, now: datetime) -> Shift:
@@ -388,3 +426,39 @@ def update_shift(shift: Shift, data: ShiftData, *, actor, now: datetime) -> None
     shift.starts_at, shift.ends_at = starts_at, ends_at
     workday.touch(now)
     audit.record(actor, "shift.update", shift)
+
+
+def message_volunteers(
+    workday: Workday,
+    *,
+    shift_id: int | None,
+    subject: str,
+    body: str,
+    reply_to: str,
+    actor,
+    now: datetime,
+) -> int:
+    """Queue one copy per person holding a seat (on one shift, or all). Returns
+    how many people it goes to."""
+    query = (
+        select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(Shift.workday_id == workday.id, Signup.status.in_(SEAT_STATUSES))
+    )
+    if shift_id:
+        query = query.where(Shift.id == shift_id)
+    people = {
+        signup.volunteer_id: signup.volunteer for signup in db.session.scalars(query)
+    }
+    for person in people.values():
+        notifications.queue(
+            person,
+            "coordinator_message",
+            workday=workday,
+            message_subject=subject,
+            message_body=body,
+            reply_to=reply_to,
+            now=now,
+        )
+    audit.record(actor, "workday.message", workday, f"{len(people)} recipients")
+    return len(people)

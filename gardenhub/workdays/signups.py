@@ -11,11 +11,13 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from gardenhub import audit
+from gardenhub import audit, tokens
 from gardenhub.accounts.models import User
 from gardenhub.db import lock
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
+from gardenhub.notifications import services as notifications
+from gardenhub.workdays.calendar import shift_ics
 from gardenhub.workdays.models import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
@@ -145,7 +147,39 @@ def sign_up(
     db.session.flush()
     if added_by is not None:
         audit.record(added_by, "signup.add", signup, f"shift {shift.id}")
+    if full:
+        notifications.queue(
+            person,
+            "waitlist_joined",
+            signup=signup,
+            position=waitlist_position(signup),
+            now=now,
+        )
+    else:
+        _confirmation(signup, now)
     return signup
+
+
+def _confirmation(signup: Signup, now: datetime) -> None:
+    """Tell the person, with the shift as a calendar file (same UID as their feed)."""
+    person = signup.volunteer
+    ics = shift_ics(
+        signup, person, notifications.base_url(), refresh=timedelta(hours=1)
+    )
+    notifications.queue(
+        person,
+        "signup_confirmed",
+        signup=signup,
+        now=now,
+        attachment=(f"shift-{signup.shift_id}.ics", ics),
+    )
+
+
+def offer_link(signup: Signup) -> str:
+    """A one-click link to confirm an offered seat; it opens a page with a button
+    (link scanners never confirm anything) and works only for this offer."""
+    token = tokens.make("seat-offer", [signup.id, signup.volunteer_id])
+    return f"{notifications.base_url()}/offers/{token}"
 
 
 def cancel(signup: Signup, *, actor: User, now: datetime) -> None:
@@ -200,6 +234,7 @@ def confirm(signup: Signup, *, person: User, now: datetime) -> None:
     signup.confirmed_at = now
     signup.offer_expires_at = None
     shift.seats_changed_at = now
+    _confirmation(signup, now)
 
 
 def set_capacity(shift: Shift, capacity: int, *, now: datetime) -> None:
@@ -243,6 +278,13 @@ def offer_free_seats(shift: Shift, *, now: datetime) -> list[Signup]:
         signup.status = SignupStatus.offered
         signup.offered_at = now
         signup.offer_expires_at = expires
+        notifications.queue(
+            signup.volunteer,
+            "seat_offered",
+            signup=signup,
+            confirm_url=offer_link(signup),
+            now=now,
+        )
     shift.seats_changed_at = now
     db.session.flush()
     return list(waiting)
@@ -258,6 +300,7 @@ def _release_expired_offers(shift: Shift, now: datetime) -> None:
     ).all()
     for signup in expired:
         signup.status = SignupStatus.expired
+        notifications.queue(signup.volunteer, "offer_expired", signup=signup, now=now)
     if expired:
         shift.seats_changed_at = now
         db.session.flush()

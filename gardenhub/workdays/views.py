@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from gardenhub import tokens
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
@@ -212,3 +213,31 @@ def confirm(signup_id: int):
         db.session.commit()
         flash(f"The seat on “{signup.shift.name}” is yours. See you there!", "success")
     return _back_to(signup.shift.workday_id)
+
+
+def _offer_from_link(token: str) -> Signup:
+    """The sign-up a seat-offer link was made for; the link is its only key."""
+    payload = tokens.read("seat-offer", token, max_age=14 * 24 * 3600)
+    signup = db.session.get(Signup, payload[0]) if payload else None
+    if signup is None or signup.volunteer_id != payload[1]:
+        abort(404, "This link is not valid.")
+    return signup
+
+
+@bp.route("/offers/<token>", methods=["GET", "POST"])
+def offer_link(token: str):
+    """Opening the link shows the offer with one button; only the button (a POST,
+    which mail scanners never send) confirms the seat."""
+    signup = _offer_from_link(token)
+    if request.method == "POST":
+        try:
+            signups.confirm(signup, person=signup.volunteer, now=utcnow())
+        except signups.SignupError as error:
+            db.session.commit()  # an expired offer has passed on: keep that
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(
+                f"The seat on “{signup.shift.name}” is yours. See you there!", "success"
+            )
+    return render_template("workdays/offer.html", signup=signup, now=utcnow())
