@@ -30,6 +30,8 @@ def register_blueprints(app: Flask) -> None:
     from gardenhub.feeds.views import bp as feeds_bp
     from gardenhub.gardens.plot_views import bp as plots_bp
     from gardenhub.gardens.views import bp as gardens_bp
+    from gardenhub.hours.views import bp as hours_bp
+    from gardenhub.me.views import bp as me_bp
     from gardenhub.notifications.views import bp as notifications_bp
     from gardenhub.projects.views import bp as projects_bp
     from gardenhub.tasks.views import bp as tasks_bp
@@ -46,5 +48,7 @@ def register_blueprints(app: Flask) -> None:
         tasks_bp,
         plots_bp,
         notifications_bp,
+        hours_bp,
+        me_bp,
     ):
         app.register_blueprint(blueprint)

@@ -12,14 +12,16 @@ from gardenhub.extensions import db
 from gardenhub.gardens import plots, waitlist
 from gardenhub.gardens import services as gardens
 from gardenhub.gardens.models import Plot, PlotKind
+from gardenhub.hours import services as hours
+from gardenhub.hours.models import HoursEntry
 from gardenhub.projects import services as projects
 from gardenhub.projects.models import Project
 from gardenhub.tasks import services as tasks
 from gardenhub.tasks.models import Task
-from gardenhub.timezones import to_local
+from gardenhub.timezones import to_local, to_utc
 from gardenhub.workdays import services as workdays
 from gardenhub.workdays import signups
-from gardenhub.workdays.models import Workday
+from gardenhub.workdays.models import Shift, Signup, Workday
 from gardenhub.workdays.recurrence import WeeklyRule
 from gardenhub.workdays.services import ShiftData, WorkdayData
 
@@ -75,6 +77,8 @@ def seed(now: datetime | None = None) -> list[DemoLogin]:
     if crew is None:
         _seed_workdays(admin, coordinator, volunteer, neighbours, now)
         crew = _find_project("saturday-garden-crew")
+    if db.session.scalars(select(HoursEntry)).first() is None:
+        _seed_history(crew, coordinator, volunteer, neighbours, now)
     if db.session.scalars(select(Plot)).first() is None:
         _seed_plots(crew.garden, coordinator, volunteer, neighbours, now)
     if (
@@ -321,3 +325,64 @@ def _seed_plots(garden, coordinator, volunteer, neighbours, now: datetime) -> No
         )
     free = next(p for p in every if p.status == "available" and p.kind == "raised_bed")
     waitlist.offer(free, None, actor=coordinator, now=now)
+
+
+def _seed_history(crew, coordinator, volunteer, neighbours, now: datetime) -> None:
+    """Past Saturdays with check-ins and hours, so the dashboard and My hours
+    have something to show."""
+    garden = crew.garden
+    for weeks_ago in (1, 2, 3, 5, 7, 9):
+        day = to_local(now, ZONE).date() - timedelta(weeks=weeks_ago)
+        starts_at = to_utc(day, time(9), ZONE)
+        workday = Workday(
+            project=crew,
+            garden=garden,
+            title="Saturday Garden Crew",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=3),
+            created_at=starts_at - timedelta(days=14),
+            updated_at=starts_at - timedelta(days=14),
+        )
+        shift = Shift(
+            workday=workday,
+            name="Beds and compost",
+            capacity=6,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=3),
+        )
+        db.session.add_all([workday, shift])
+        crowd = [volunteer, *neighbours[weeks_ago % 3 : weeks_ago % 3 + 4]]
+        for index, person in enumerate(crowd):
+            signup = Signup(
+                shift=shift,
+                volunteer=person,
+                status="confirmed",
+                created_at=starts_at - timedelta(days=3),
+                confirmed_at=starts_at - timedelta(days=3),
+            )
+            db.session.add(signup)
+            db.session.flush()
+            if index != 2:  # one person stayed home: absent, privately
+                hours.check_in(signup, actor=coordinator, now=starts_at)
+    db.session.add_all(
+        [
+            HoursEntry(
+                volunteer_id=volunteer.id,
+                project=crew,
+                hours=2,
+                worked_on=to_local(now, ZONE).date() - timedelta(days=4),
+                description="Watered on Tuesday evening",
+                status="approved",
+                decided_by_id=coordinator.id,
+                decided_at=now,
+            ),
+            HoursEntry(
+                volunteer_id=volunteer.id,
+                project=crew,
+                hours=1.5,
+                worked_on=to_local(now, ZONE).date() - timedelta(days=1),
+                description="Picked up seedlings",
+                status="pending",
+            ),
+        ]
+    )

@@ -11,6 +11,7 @@ from gardenhub.gardens.models import (
     PlotRequest,
     garden_coordinator,
 )
+from gardenhub.hours.models import HoursEntry, HoursLetter
 from gardenhub.notifications.models import Notification
 from gardenhub.projects.models import Project, project_coordinator
 from gardenhub.tasks.models import Task, TaskAssignment
@@ -26,6 +27,8 @@ __all__ = [
     "AuditEvent",
     "FeedToken",
     "Garden",
+    "HoursEntry",
+    "HoursLetter",
     "Notification",
     "Plot",
     "PlotAssignment",

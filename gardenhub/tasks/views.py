@@ -33,6 +33,16 @@ bp = Blueprint("tasks", __name__)
 
 
 @bp.app_template_global()
+def attention_tasks() -> list[Task]:
+    """The coordinator dashboard (hours package, same layer) shows these."""
+    return queries.needs_attention(
+        project_queries.managed_project_ids(current_user),
+        now=utcnow(),
+        soon_days=current_app.config["TASK_DUE_SOON_DAYS"],
+    )
+
+
+@bp.app_template_global()
 def workday_tasks(workday) -> list[Task]:
     """Tasks shown on a workday's page. The workdays package sits below tasks and
     never imports it, so tasks hands its list to that page this way (one query)."""

@@ -1,9 +1,10 @@
 """Workday, WorkdaySeries, SeriesShift, Shift and Signup."""
 
 from datetime import date, datetime, time
+from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gardenhub.accounts.models import User
@@ -240,10 +241,19 @@ class Signup(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set in the same statement that decides to remind: once per sign-up.
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Check-in at the gate; the hours credited default to the shift's length.
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    hours: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
 
     shift: Mapped[Shift] = relationship(back_populates="signups")
     volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
     added_by: Mapped[User | None] = relationship(foreign_keys=[added_by_id])
+
+    @property
+    def shift_hours(self) -> Decimal:
+        seconds = (self.shift.ends_at - self.shift.starts_at).total_seconds()
+        return (Decimal(seconds) / 3600).quantize(Decimal("0.01"))
 
     def __repr__(self) -> str:
         return f"<Signup {self.id} {self.status}>"

@@ -265,6 +265,7 @@ def roster(workday_id: int):
         counts=queries.shift_counts(workday),
         person_form=AddPersonForm(formdata=None),
         guest_form=AddGuestForm(formdata=None),
+        now=utcnow(),
     )
 
 

@@ -37,6 +37,7 @@ def test_volunteer_requests_a_plot_and_sees_their_place(page):
     ).to_be_visible()
     expect(page.get_by_text(re.compile(r"You are number \d+ in line"))).to_be_visible()
     screenshot(page, "my-plot")
-    nav(page, "My plot")
+    nav(page, "My page")
+    page.get_by_role("link", name="My plot and waitlist").click()
     page.get_by_role("button", name="Leave the waitlist").click()
     expect(page.get_by_text("You have left the waitlist.")).to_be_visible()

@@ -30,7 +30,8 @@ def test_newcomer_signs_up_for_a_shift_and_cancels(page):
     page.get_by_role("button", name="Sign up for Workshop").click()
     expect(page.get_by_text("You're signed up for “Workshop”")).to_be_visible()
 
-    nav(page, "My shifts")
+    nav(page, "My page")
+    page.get_by_role("link", name="All my shifts").click()
     item = page.locator(".workday-item", has_text="Workshop")
     expect(item.get_by_text("Confirmed")).to_be_visible()
     screenshot(page, "my-shifts")

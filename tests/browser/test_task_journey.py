@@ -24,7 +24,8 @@ def test_coordinator_assigns_and_volunteer_claims_and_finishes(
 ):
     suffix = uuid.uuid4().hex[:6]
     log_in(page, "coordinator@example.org", "demo-coord-1234")
-    nav(page, "Needs attention")
+    nav(page, "Coordinate")
+    page.get_by_role("link", name="Needs attention").click()
     expect(page.get_by_role("link", name="Bring 20 tomato seedlings")).to_be_visible()
     screenshot(page, "needs-attention")
 
@@ -46,7 +47,8 @@ def test_coordinator_assigns_and_volunteer_claims_and_finishes(
     volunteer.get_by_role("link", name=f"Sweep the path {suffix}").click()
     volunteer.get_by_role("button", name="I'll do it").click()
     expect(volunteer.get_by_text("is yours")).to_be_visible()
-    nav(volunteer, "My tasks")
+    nav(volunteer, "My page")
+    volunteer.get_by_role("link", name="All my tasks").click()
     expect(
         volunteer.get_by_role("link", name=f"Label the beds {suffix}")
     ).to_be_visible()

@@ -1,0 +1,1 @@
+"""Check-in at the gate, volunteer hours and their approval, letters and reports."""

@@ -1,0 +1,312 @@
+"""Coordinator dashboard figures, the funder report and CSV exports."""
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from gardenhub.accounts.privacy import visible_name
+from gardenhub.extensions import db
+from gardenhub.hours.models import EntryStatus, HoursEntry
+from gardenhub.timezones import format_datetime, to_local
+from gardenhub.workdays.models import (
+    SEAT_STATUSES,
+    Shift,
+    Signup,
+    Workday,
+    WorkdayStatus,
+)
+
+SMALL = 5  # fewer people than this are shown as "<5" in reports for funders
+
+
+@dataclass(frozen=True)
+class OpenShift:
+    shift: Shift
+    missing: int
+
+
+def unfilled_shifts(
+    project_ids: set[int], *, now: datetime, days: int = 14
+) -> list[OpenShift]:
+    """Shifts in the next `days` days that still need people, with how many."""
+    taken = (
+        select(func.count(Signup.id))
+        .where(Signup.shift_id == Shift.id, Signup.status.in_(SEAT_STATUSES))
+        .correlate(Shift)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Shift, taken)
+        .join(Workday, Workday.id == Shift.workday_id)
+        .options(joinedload(Shift.workday).joinedload(Workday.garden))
+        .where(
+            Workday.project_id.in_(project_ids),
+            Workday.status == WorkdayStatus.scheduled,
+            Shift.starts_at > now,
+            Shift.starts_at < now + timedelta(days=days),
+            taken < Shift.capacity,
+        )
+        .order_by(Shift.starts_at)
+    )
+    return [OpenShift(shift, shift.capacity - n) for shift, n in rows]
+
+
+def _month_starts(now: datetime, months: int) -> list[date]:
+    first = now.date().replace(day=1)
+    starts = []
+    for _ in range(months):
+        starts.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    return list(reversed(starts))
+
+
+def monthly_figures(
+    project_ids: set[int], *, now: datetime, months: int = 6
+) -> list[dict]:
+    """Per month: fill rate of past shifts, volunteers who came, hours counted."""
+    starts = _month_starts(now, months)
+    begin = datetime.combine(starts[0], datetime.min.time(), UTC)
+    figures = {
+        f"{s:%Y-%m}": {
+            "month": f"{s:%b %Y}",
+            "capacity": 0,
+            "taken": 0,
+            "hours": Decimal(0),
+            "people": set(),
+        }
+        for s in starts
+    }
+    seats = func.count(Signup.id).filter(Signup.status.in_(SEAT_STATUSES))
+    for starts_at, capacity, taken in db.session.execute(
+        select(Shift.starts_at, Shift.capacity, seats)
+        .join(Workday, Workday.id == Shift.workday_id)
+        .outerjoin(Signup, Signup.shift_id == Shift.id)
+        .where(
+            Workday.project_id.in_(project_ids),
+            Workday.status == WorkdayStatus.scheduled,
+            Shift.starts_at >= begin,
+            Shift.starts_at < now,
+        )
+        .group_by(Shift.id)
+    ):
+        month = figures.get(f"{starts_at:%Y-%m}")
+        if month:
+            month["capacity"] += capacity
+            month["taken"] += taken
+    for starts_at, person, hours in db.session.execute(
+        select(Shift.starts_at, Signup.volunteer_id, Signup.hours)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .join(Workday, Workday.id == Shift.workday_id)
+        .where(
+            Workday.project_id.in_(project_ids),
+            Signup.checked_in_at.is_not(None),
+            Shift.starts_at >= begin,
+        )
+    ):
+        month = figures.get(f"{starts_at:%Y-%m}")
+        if month:
+            month["people"].add(person)
+            month["hours"] += hours or 0
+    for worked_on, person, hours in db.session.execute(
+        select(HoursEntry.worked_on, HoursEntry.volunteer_id, HoursEntry.hours).where(
+            HoursEntry.project_id.in_(project_ids),
+            HoursEntry.status == EntryStatus.approved,
+            HoursEntry.worked_on >= starts[0],
+        )
+    ):
+        month = figures.get(f"{worked_on:%Y-%m}")
+        if month:
+            month["people"].add(person)
+            month["hours"] += hours
+    result = []
+    for key in sorted(figures):
+        month = figures[key]
+        rate = month["taken"] / month["capacity"] if month["capacity"] else None
+        result.append(
+            {
+                "month": month["month"],
+                "fill_rate": rate,
+                "hours": month["hours"],
+                "volunteers": len(month["people"]),
+            }
+        )
+    return result
+
+
+def funder_report(project_ids: set[int], *, start: date, end: date) -> list[dict]:
+    """Totals per project and month: volunteers, hours, workdays held. Fewer than
+    five people are shown as "<5" so nobody can be singled out."""
+    rows: dict[tuple, dict] = defaultdict(
+        lambda: {"people": set(), "hours": Decimal(0), "workdays": set()}
+    )
+    begin = datetime.combine(start, datetime.min.time(), UTC)
+    finish = datetime.combine(end + timedelta(days=1), datetime.min.time(), UTC)
+    for workday, person, hours in db.session.execute(
+        select(Workday, Signup.volunteer_id, Signup.hours)
+        .join(Shift, Shift.workday_id == Workday.id)
+        .join(Signup, Signup.shift_id == Shift.id)
+        .options(joinedload(Workday.project), joinedload(Workday.garden))
+        .where(
+            Workday.project_id.in_(project_ids),
+            Signup.checked_in_at.is_not(None),
+            Workday.starts_at >= begin,
+            Workday.starts_at < finish,
+        )
+    ):
+        local = to_local(workday.starts_at, workday.timezone)
+        row = rows[(workday.project.name, f"{local:%Y-%m}")]
+        row["people"].add(person)
+        row["hours"] += hours or 0
+        row["workdays"].add(workday.id)
+    for entry in db.session.scalars(
+        select(HoursEntry)
+        .options(joinedload(HoursEntry.project))
+        .where(
+            HoursEntry.project_id.in_(project_ids),
+            HoursEntry.status == EntryStatus.approved,
+            HoursEntry.worked_on >= start,
+            HoursEntry.worked_on <= end,
+        )
+    ):
+        row = rows[(entry.project.name, f"{entry.worked_on:%Y-%m}")]
+        row["people"].add(entry.volunteer_id)
+        row["hours"] += entry.hours
+    return [
+        {
+            "project": project,
+            "month": month,
+            "volunteers": len(row["people"])
+            if len(row["people"]) >= SMALL
+            else f"<{SMALL}",
+            "hours": row["hours"],
+            "workdays": len(row["workdays"]),
+        }
+        for (project, month), row in sorted(rows.items())
+    ]
+
+
+def safe_cell(value) -> str:
+    """Spreadsheets run cells that start with = + - @ (or tab/CR) as formulas;
+    a leading apostrophe makes them plain text."""
+    text = "" if value is None else str(value)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+def to_csv(header: list[str], rows) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+def roster_rows(workday: Workday, viewer) -> list[list]:
+    signups = db.session.scalars(
+        select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .options(joinedload(Signup.volunteer), joinedload(Signup.shift))
+        .where(Shift.workday_id == workday.id)
+        .order_by(Shift.starts_at, Signup.created_at)
+    )
+    zone = workday.timezone
+    return [
+        [
+            s.shift.name,
+            visible_name(viewer, s.volunteer, workday.project),
+            s.volunteer.email or "",
+            s.volunteer.phone or "",
+            s.status,
+            "yes" if s.checked_in_at else "",
+            s.hours or "",
+            format_datetime(s.created_at, zone),
+        ]
+        for s in signups
+    ]
+
+
+def signup_rows(project_ids: set[int], viewer, *, start: date, end: date) -> list[list]:
+    begin = datetime.combine(start, datetime.min.time(), UTC)
+    finish = datetime.combine(end + timedelta(days=1), datetime.min.time(), UTC)
+    signups = db.session.scalars(
+        select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .join(Workday, Workday.id == Shift.workday_id)
+        .options(
+            joinedload(Signup.volunteer),
+            joinedload(Signup.shift)
+            .joinedload(Shift.workday)
+            .options(joinedload(Workday.project), joinedload(Workday.garden)),
+        )
+        .where(
+            Workday.project_id.in_(project_ids),
+            Shift.starts_at >= begin,
+            Shift.starts_at < finish,
+        )
+        .order_by(Shift.starts_at, Signup.id)
+    )
+    return [
+        [
+            format_datetime(s.shift.starts_at, s.shift.workday.timezone),
+            s.shift.workday.title,
+            s.shift.name,
+            visible_name(viewer, s.volunteer, s.shift.workday.project),
+            s.status,
+            "yes" if s.checked_in_at else "",
+        ]
+        for s in signups
+    ]
+
+
+def hours_rows(project_ids: set[int], viewer, *, start: date, end: date) -> list[list]:
+    """Approved hours per volunteer and project over the period."""
+    totals: dict[tuple, Decimal] = defaultdict(Decimal)
+    people = {}
+    begin = datetime.combine(start, datetime.min.time(), UTC)
+    finish = datetime.combine(end + timedelta(days=1), datetime.min.time(), UTC)
+    for signup in db.session.scalars(
+        select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .join(Workday, Workday.id == Shift.workday_id)
+        .options(
+            joinedload(Signup.volunteer),
+            joinedload(Signup.shift)
+            .joinedload(Shift.workday)
+            .joinedload(Workday.project),
+        )
+        .where(
+            Workday.project_id.in_(project_ids),
+            Signup.checked_in_at.is_not(None),
+            Shift.starts_at >= begin,
+            Shift.starts_at < finish,
+        )
+    ):
+        project = signup.shift.workday.project
+        people[signup.volunteer_id] = (signup.volunteer, project)
+        totals[(signup.volunteer_id, project.id, project.name)] += signup.hours or 0
+    for entry in db.session.scalars(
+        select(HoursEntry)
+        .options(joinedload(HoursEntry.volunteer), joinedload(HoursEntry.project))
+        .where(
+            HoursEntry.project_id.in_(project_ids),
+            HoursEntry.status == EntryStatus.approved,
+            HoursEntry.worked_on >= start,
+            HoursEntry.worked_on <= end,
+        )
+    ):
+        people[entry.volunteer_id] = (entry.volunteer, entry.project)
+        totals[(entry.volunteer_id, entry.project_id, entry.project.name)] += (
+            entry.hours
+        )
+    return [
+        [visible_name(viewer, people[person][0], people[person][1]), name, hours]
+        for (person, _, name), hours in sorted(totals.items(), key=lambda kv: kv[0][2])
+    ]

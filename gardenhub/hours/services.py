@@ -1,0 +1,191 @@
+"""Check-in, credited hours, logged hours and their approval, hours letters."""
+
+import secrets
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from gardenhub import audit
+from gardenhub.db import lock
+from gardenhub.errors import GardenHubError
+from gardenhub.extensions import db
+from gardenhub.hours.models import EntryStatus, HoursEntry, HoursLetter
+from gardenhub.timezones import to_local
+from gardenhub.workdays import signups
+from gardenhub.workdays.models import Shift, Signup, SignupStatus, WorkdayStatus
+
+MAX_DAY = Decimal(24)
+
+
+class HoursError(GardenHubError):
+    pass
+
+
+def check_in(signup: Signup, *, actor, now: datetime) -> None:
+    """Mark someone on the roster as here; credits the shift's length."""
+    if signup.status != SignupStatus.confirmed:
+        raise HoursError(
+            "Only people with a confirmed seat can be checked in; add "
+            "them as a walk-in instead."
+        )
+    if signup.shift.workday.status == WorkdayStatus.cancelled:
+        raise HoursError("This workday is cancelled.")
+    if signup.checked_in_at is None:
+        signup.checked_in_at = now
+        signup.checked_in_by_id = actor.id
+        signup.hours = signup.shift_hours
+        audit.record(actor, "signup.check_in", signup)
+
+
+def undo_check_in(signup: Signup, *, actor) -> None:
+    if signup.checked_in_at is not None:
+        signup.checked_in_at = None
+        signup.checked_in_by_id = None
+        signup.hours = None
+        audit.record(actor, "signup.check_in.undo", signup)
+
+
+def set_hours(signup: Signup, hours: Decimal, *, actor) -> None:
+    if signup.checked_in_at is None:
+        raise HoursError("Check the person in first.")
+    if not Decimal(0) < hours <= MAX_DAY:
+        raise HoursError("Hours must be more than 0 and at most 24.", field="hours")
+    signup.hours = hours
+    audit.record(actor, "signup.hours", signup, str(hours))
+
+
+def walk_in(shift: Shift, person, *, actor, now: datetime) -> Signup:
+    """Someone who turned up: signed up and checked in at once. A full shift gets
+    one more seat (recorded), so confirmed sign-ups never exceed capacity."""
+    shift = lock(shift)
+    if shift.workday.status == WorkdayStatus.cancelled:
+        raise HoursError("This workday is cancelled.")
+    signup = signups.active_signup(shift, person)
+    if signup is None:
+        if signups.seats_taken(shift) >= shift.capacity:
+            shift.capacity += 1
+            audit.record(actor, "shift.capacity.walk_in", shift, str(shift.capacity))
+        signup = Signup(
+            shift=shift,
+            volunteer=person,
+            added_by=actor,
+            created_at=now,
+            status=SignupStatus.confirmed,
+            confirmed_at=now,
+        )
+        db.session.add(signup)
+        shift.seats_changed_at = now
+        db.session.flush()
+    elif signup.status != SignupStatus.confirmed:
+        signup.status = SignupStatus.confirmed
+        signup.confirmed_at = now
+        signup.offer_expires_at = None
+    check_in(signup, actor=actor, now=now)
+    return signup
+
+
+def _hours_on(person, day: date) -> Decimal:
+    """Hours already counted or pending for `person` on `day` (any project)."""
+    logged = db.session.scalar(
+        select(func.coalesce(func.sum(HoursEntry.hours), 0)).where(
+            HoursEntry.volunteer_id == person.id,
+            HoursEntry.worked_on == day,
+            HoursEntry.status != EntryStatus.declined,
+        )
+    )
+    around = datetime.combine(day, datetime.min.time(), UTC)
+    shifts = db.session.scalars(
+        select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(
+            Signup.volunteer_id == person.id,
+            Signup.checked_in_at.is_not(None),
+            Shift.starts_at >= around - timedelta(days=1),
+            Shift.starts_at < around + timedelta(days=2),
+        )
+    )
+    credited = sum(
+        (
+            s.hours or 0
+            for s in shifts
+            if to_local(s.shift.starts_at, s.shift.workday.timezone).date() == day
+        ),
+        Decimal(0),
+    )
+    return Decimal(logged) + credited
+
+
+def log_hours(
+    person,
+    project,
+    *,
+    worked_on: date,
+    hours: Decimal,
+    description: str,
+    today: date,
+    now: datetime,
+) -> HoursEntry:
+    """Work outside a shift, for a coordinator of `project` to approve."""
+    if worked_on > today:
+        raise HoursError("The date is in the future.", field="worked_on")
+    if not Decimal(0) < hours <= MAX_DAY:
+        raise HoursError("Hours must be more than 0 and at most 24.", field="hours")
+    if _hours_on(person, worked_on) + hours > MAX_DAY:
+        raise HoursError("That makes more than 24 hours on one day.", field="hours")
+    entry = HoursEntry(
+        volunteer_id=person.id,
+        project=project,
+        worked_on=worked_on,
+        hours=hours,
+        description=description,
+        created_at=now,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def decide(entry: HoursEntry, *, approve: bool, actor, now: datetime) -> None:
+    """A coordinator of the project approves or declines; never their own."""
+    if entry.volunteer_id == actor.id:
+        raise HoursError(
+            "You cannot approve your own hours; another coordinator of the project can."
+        )
+    if entry.status != EntryStatus.pending:
+        raise HoursError(f"This entry is already {entry.status}.")
+    entry.status = EntryStatus.approved if approve else EntryStatus.declined
+    entry.decided_by_id = actor.id
+    entry.decided_at = now
+    audit.record(actor, f"hours.{entry.status}", entry)
+
+
+def new_code() -> str:
+    """Ten characters from an alphabet without look-alikes (50 random bits)."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+def issue_letter(
+    person,
+    *,
+    starts_on: date,
+    ends_on: date,
+    total: Decimal,
+    project_names: list[str],
+    names_projects: bool,
+    now: datetime,
+) -> HoursLetter:
+    if ends_on < starts_on:
+        raise HoursError("The period must end after it starts.", field="ends_on")
+    letter = HoursLetter(
+        code=new_code(),
+        volunteer_id=person.id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        total_hours=total,
+        names_projects=names_projects,
+        project_names=", ".join(project_names)[:500] if names_projects else None,
+        created_at=now,
+    )
+    db.session.add(letter)
+    return letter

@@ -1,0 +1,394 @@
+"""Check-in at the gate, My hours, approvals, letters, dashboard, exports, reports."""
+
+from datetime import date, timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from gardenhub import audit
+from gardenhub.accounts import services as accounts
+from gardenhub.accounts.permissions import coordinator_required
+from gardenhub.csrf import form_view
+from gardenhub.db import utcnow
+from gardenhub.errors import GardenHubError
+from gardenhub.extensions import db
+from gardenhub.hours import charts, queries, reports, services
+from gardenhub.hours.forms import (
+    LetterForm,
+    LogHoursForm,
+    PeriodForm,
+    SetHoursForm,
+    WalkInForm,
+)
+from gardenhub.hours.models import HoursEntry, HoursLetter
+from gardenhub.projects.models import Project
+from gardenhub.projects.queries import managed_project_ids
+from gardenhub.timezones import local_today
+from gardenhub.workdays import queries as workday_queries
+from gardenhub.workdays.models import Shift, Signup
+
+bp = Blueprint("hours", __name__)
+
+
+def _managed_workday_or_403(workday_id: int):
+    workday = workday_queries.load_workday_page(workday_id) or abort(404)
+    if not workday.can_manage(current_user):
+        abort(403)
+    return workday
+
+
+def _managed_signup_or_403(signup_id: int) -> Signup:
+    signup = db.get_or_404(Signup, signup_id)
+    if not signup.shift.can_manage(current_user):
+        abort(403)
+    return signup
+
+
+def _act(action, success: str, back: str):
+    try:
+        action()
+    except GardenHubError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if success:
+            flash(success, "success")
+    return redirect(back)
+
+
+@bp.get("/workdays/<int:workday_id>/check-in")
+@coordinator_required
+def check_in_page(workday_id: int):
+    workday = _managed_workday_or_403(workday_id)
+    return render_template(
+        "hours/check_in.html",
+        workday=workday,
+        signups=workday_queries.roster(workday),
+        now=utcnow(),
+    )
+
+
+@bp.post("/signups/<int:signup_id>/check-in")
+@coordinator_required
+def check_in(signup_id: int):
+    signup = _managed_signup_or_403(signup_id)
+    back = (
+        url_for("hours.check_in_page", workday_id=signup.shift.workday_id)
+        + f"#signup-{signup.id}"
+    )
+    return _act(
+        lambda: services.check_in(signup, actor=current_user, now=utcnow()), "", back
+    )
+
+
+@bp.post("/signups/<int:signup_id>/undo-check-in")
+@coordinator_required
+def undo_check_in(signup_id: int):
+    signup = _managed_signup_or_403(signup_id)
+    back = (
+        url_for("hours.check_in_page", workday_id=signup.shift.workday_id)
+        + f"#signup-{signup.id}"
+    )
+    return _act(lambda: services.undo_check_in(signup, actor=current_user), "", back)
+
+
+@bp.post("/signups/<int:signup_id>/hours")
+@coordinator_required
+@form_view
+def set_hours(signup_id: int):
+    signup = _managed_signup_or_403(signup_id)
+    form = SetHoursForm()
+    back = url_for("hours.check_in_page", workday_id=signup.shift.workday_id)
+    if not form.validate_on_submit():
+        flash("Use 0.25 to 24 hours.", "error")
+        return redirect(back)
+    return _act(
+        lambda: services.set_hours(signup, form.hours.data, actor=current_user),
+        "Hours saved.",
+        back,
+    )
+
+
+@bp.post("/shifts/<int:shift_id>/walk-in")
+@coordinator_required
+@form_view
+def walk_in(shift_id: int):
+    shift = db.get_or_404(Shift, shift_id)
+    if not shift.can_manage(current_user):
+        abort(403)
+    form = WalkInForm()
+    back = url_for("hours.check_in_page", workday_id=shift.workday_id)
+    if not form.validate_on_submit() or not (form.email.data or form.name.data):
+        flash("Give the email of someone with an account, or a guest's name.", "error")
+        return redirect(back)
+
+    def add():
+        person = accounts.find_by_email(form.email.data) if form.email.data else None
+        if form.email.data and person is None:
+            raise services.HoursError(
+                "Nobody has an account with that email; add them as a guest by name."
+            )
+        if person is None:
+            person = accounts.add_guest(form.name.data, actor=current_user)
+        services.walk_in(shift, person, actor=current_user, now=utcnow())
+
+    return _act(add, "Walk-in added and checked in.", back)
+
+
+@bp.route("/my/hours", methods=["GET", "POST"])
+@login_required
+@form_view
+def my_hours():
+    form = LogHoursForm()
+    projects = db.session.scalars(
+        select(Project).where(Project.is_active).order_by(Project.name)
+    ).all()
+    form.project_id.choices = {p.id: p.name for p in projects}
+    if form.validate_on_submit():
+        project = db.get_or_404(Project, form.project_id.data)
+        today = local_today(
+            project.garden.timezone if project.garden else project.timezone
+        )
+        try:
+            services.log_hours(
+                current_user,
+                project,
+                worked_on=form.worked_on.data,
+                hours=form.hours.data,
+                description=form.description.data,
+                today=today,
+                now=utcnow(),
+            )
+        except services.HoursError as error:
+            form[error.field].errors.append(error.message)
+        else:
+            db.session.commit()
+            flash("Logged. A coordinator of the project will approve it.", "success")
+            return redirect(url_for("hours.my_hours"))
+    totals = queries.counted_hours(current_user)
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "hours/my_hours.html",
+        form=form,
+        totals=totals,
+        entries=queries.my_entries(current_user),
+        letter_form=LetterForm(
+            formdata=None,
+            starts_on=date(utcnow().year, 1, 1),
+            ends_on=utcnow().date(),
+            names_projects=True,
+        ),
+        chart=charts.bars([(m[2:], float(h)) for m, h in totals.by_month()[-12:]]),
+    ), status
+
+
+@bp.post("/my/hours/letter")
+@login_required
+@form_view
+def make_letter():
+    form = LetterForm()
+    if not form.validate_on_submit():
+        flash("Give the period as two dates.", "error")
+        return redirect(url_for("hours.my_hours"))
+    totals = queries.counted_hours(
+        current_user, start=form.starts_on.data, end=form.ends_on.data
+    )
+    try:
+        letter = services.issue_letter(
+            current_user,
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+            total=totals.total,
+            names_projects=form.names_projects.data,
+            project_names=[p.name for p, _ in totals.by_project()],
+            now=utcnow(),
+        )
+    except services.HoursError as error:
+        flash(error.message, "error")
+        return redirect(url_for("hours.my_hours"))
+    db.session.commit()
+    return redirect(url_for("hours.letter", code=letter.code))
+
+
+@bp.get("/my/hours/letters/<code>")
+@login_required
+def letter(code: str):
+    found = db.first_or_404(select(HoursLetter).where(HoursLetter.code == code))
+    if found.volunteer_id != current_user.id:
+        abort(404)
+    totals = queries.counted_hours(
+        current_user, start=found.starts_on, end=found.ends_on
+    )
+    return render_template("hours/letter.html", letter=found, totals=totals)
+
+
+@bp.get("/verify")
+def verify():
+    """Anyone with a letter's code can check it: totals and period, nothing else."""
+    code = (request.args.get("code") or "").strip().upper()
+    found = None
+    if code:
+        found = db.session.scalars(
+            select(HoursLetter).where(HoursLetter.code == code)
+        ).first()
+    status = 404 if code and found is None else 200
+    return render_template("hours/verify.html", code=code, letter=found), status
+
+
+@bp.get("/coordinate/hours")
+@coordinator_required
+def approvals():
+    entries = queries.pending_entries(managed_project_ids(current_user))
+    return render_template("hours/approvals.html", entries=entries)
+
+
+@bp.post("/hours-entries/<int:entry_id>/<any(approve, decline):decision>")
+@coordinator_required
+def decide(entry_id: int, decision: str):
+    entry = db.get_or_404(HoursEntry, entry_id)
+    if not entry.project.can_manage(current_user):
+        abort(403)
+    return _act(
+        lambda: services.decide(
+            entry, approve=decision == "approve", actor=current_user, now=utcnow()
+        ),
+        f"Hours {decision}d.",
+        url_for("hours.approvals"),
+    )
+
+
+@bp.get("/dashboard")
+@coordinator_required
+def dashboard():
+    project_ids = managed_project_ids(current_user)
+    now = utcnow()
+    months = reports.monthly_figures(project_ids, now=now)
+    return render_template(
+        "hours/dashboard.html",
+        unfilled=reports.unfilled_shifts(project_ids, now=now),
+        months=months,
+        fill_chart=charts.bars(
+            [
+                (
+                    m["month"][:3],
+                    None if m["fill_rate"] is None else round(m["fill_rate"] * 100),
+                )
+                for m in months
+            ],
+            value_format="{:g}%",
+        ),
+        hours_chart=charts.bars([(m["month"][:3], float(m["hours"])) for m in months]),
+        pending=len(queries.pending_entries(project_ids)),
+    )
+
+
+def _period(form_project: bool = True):
+    form = PeriodForm(request.args)
+    projects = _managed_projects()
+    form.project_id.choices = {0: "All my projects"} | {p.id: p.name for p in projects}
+    if not request.args:
+        today = utcnow().date()
+        form.starts_on.data, form.ends_on.data = today - timedelta(days=90), today
+        return form, projects, False
+    valid = form.validate() and form.starts_on.data <= form.ends_on.data
+    return form, projects, valid
+
+
+def _managed_projects() -> list[Project]:
+    ids = managed_project_ids(current_user)
+    return list(
+        db.session.scalars(
+            select(Project).where(Project.id.in_(ids)).order_by(Project.name)
+        )
+    )
+
+
+def _chosen_ids(form, projects) -> set[int]:
+    ids = {p.id for p in projects}
+    if form.project_id.data and form.project_id.data in ids:
+        return {form.project_id.data}
+    return ids
+
+
+def _csv(name: str, header: list[str], rows, target) -> Response:
+    audit.record(current_user, "export", target, name)
+    db.session.commit()
+    response = Response(
+        reports.to_csv(header, rows), content_type="text/csv; charset=utf-8"
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/exports/workdays/<int:workday_id>/roster.csv")
+@coordinator_required
+def export_roster(workday_id: int):
+    workday = _managed_workday_or_403(workday_id)
+    return _csv(
+        f"roster-workday-{workday.id}.csv",
+        [
+            "shift",
+            "name",
+            "email",
+            "phone",
+            "status",
+            "checked in",
+            "hours",
+            "signed up",
+        ],
+        reports.roster_rows(workday, current_user),
+        workday,
+    )
+
+
+@bp.get("/exports")
+@coordinator_required
+def exports():
+    form, projects, valid = _period()
+    kind = request.args.get("kind")
+    if valid and kind in ("signups", "hours"):
+        ids = _chosen_ids(form, projects)
+        start, end = form.starts_on.data, form.ends_on.data
+        target = projects[0] if len(ids) == 1 else current_user
+        if kind == "signups":
+            return _csv(
+                f"signups-{start}-{end}.csv",
+                ["when", "workday", "shift", "name", "status", "checked in"],
+                reports.signup_rows(ids, current_user, start=start, end=end),
+                target,
+            )
+        return _csv(
+            f"hours-{start}-{end}.csv",
+            ["name", "project", "hours"],
+            reports.hours_rows(ids, current_user, start=start, end=end),
+            target,
+        )
+    status = 422 if request.args and not valid else 200
+    return render_template("hours/exports.html", form=form), status
+
+
+@bp.get("/reports/funders")
+@coordinator_required
+def funder_report():
+    form, projects, valid = _period()
+    rows = []
+    if valid or not request.args:
+        rows = reports.funder_report(
+            _chosen_ids(form, projects),
+            start=form.starts_on.data,
+            end=form.ends_on.data,
+        )
+    status = 422 if request.args and not valid else 200
+    return render_template("hours/funders.html", form=form, rows=rows), status
