@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from gardenhub import cli, config, errors, extensions
+from gardenhub import cli, config, errors, extensions, security
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     extensions.init_app(app)
     register_blueprints(app)
+    security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gardenhub.db import UTCDateTime, utcnow
 from gardenhub.extensions import db
@@ -16,6 +16,7 @@ class AuditEvent(db.Model):
     target_type: Mapped[str] = mapped_column(String(40))
     target_id: Mapped[int | None]
     detail: Mapped[str | None] = mapped_column(String(500))
+    actor = relationship("User")
     created_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, index=True
     )

@@ -11,6 +11,7 @@ from gardenhub.accounts.models import Role
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.gardens import waitlist
+from gardenhub.me import services as me_services
 from gardenhub.notifications import delivery
 from gardenhub.workdays import reminders, signups
 
@@ -112,7 +113,47 @@ def send_reminders() -> None:
     click.echo(f"{count} reminder{'s' if count != 1 else ''} queued.")
 
 
+privacy_cli = click.Group("privacy", help="Data retention.")
+
+
+@privacy_cli.command("retention")
+@click.option(
+    "--days",
+    type=int,
+    default=None,
+    help="Older than this (default GARDENHUB_RETENTION_DAYS).",
+)
+def retention(days: int | None) -> None:
+    """Pseudonymise people on past sign-ups and hours; counts stay."""
+    days = days if days is not None else current_app.config["RETENTION_DAYS"]
+    moved = me_services.pseudonymise_past(days=days, now=utcnow())
+    db.session.commit()
+    click.echo(f"{moved} rows older than {days} days no longer name a person.")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup(path: str) -> None:
+    """Copy the SQLite database consistently while the app runs (online backup)."""
+    import sqlite3
+
+    if db.engine.dialect.name != "sqlite":
+        raise click.ClickException(
+            "This database is not SQLite; use pg_dump (see the README)."
+        )
+    with db.engine.connect() as connection:
+        source = connection.connection.dbapi_connection
+        target = sqlite3.connect(path)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    click.echo(f"Backed up to {path}.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(privacy_cli)
+    app.cli.add_command(backup)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(plots_cli)

@@ -25,6 +25,19 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
     WTF_CSRF_TIME_LIMIT = 6 * 3600
+    # Without "keep me logged in": logged out after this idle time, and after this
+    # long in any case.
+    SESSION_IDLE_MINUTES = 120
+    SESSION_MAX_HOURS = 12
+
+    # Rate limits: in memory per process by default; set
+    # GARDENHUB_RATELIMIT_STORAGE_URL=redis://host:6379/0 for several processes.
+    RATELIMIT_STORAGE_URL = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # Past sign-ups and hours lose the person's identity after this many days
+    # (flask privacy retention); counts and hours stay.
+    RETENTION_DAYS = 180
 
     # Sign-ups: how long a waitlist offer holds a seat, and how close to the
     # shift a freed seat simply opens to anyone.
@@ -91,6 +104,7 @@ def finalize(app: Flask) -> None:
             "For local development set GARDENHUB_ENV=development instead."
         )
     config["BASE_URL"] = config["BASE_URL"].rstrip("/")
+    config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URL"]
 
 
 def _instance_secret_key(instance_path: str) -> str:

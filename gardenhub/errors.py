@@ -67,6 +67,11 @@ def init_app(app: Flask) -> None:
         if request.path.endswith(".ics") or request.path.startswith("/feeds/"):
             return error.description, error.code, {"Content-Type": "text/plain"}
         message = error.description if error.code in (400, 403, 422) else None
+        if error.code == 429:
+            message = (
+                "Too many attempts in a short time. Please wait a few minutes "
+                "and try again."
+            )
         return render_error(error.code, message)
 
     @app.errorhandler(500)

@@ -62,6 +62,7 @@ def app(tmp_path, app_config):
             "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
             "WTF_CSRF_ENABLED": False,
             "BASE_URL": "https://gardenhub.test",
+            "RATELIMIT_ENABLED": False,
             **app_config,
         }
     )

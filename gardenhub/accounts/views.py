@@ -14,7 +14,9 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from gardenhub import security
 from gardenhub.accounts import services
 from gardenhub.accounts.forms import (
     ForgotPasswordForm,
@@ -27,6 +29,7 @@ from gardenhub.accounts.forms import (
 )
 from gardenhub.accounts.models import Role, User
 from gardenhub.accounts.permissions import admin_required
+from gardenhub.audit import AuditEvent
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
@@ -51,10 +54,12 @@ def safe_next(target: str | None) -> str:
 def _start_session(user: User, remember: bool = False) -> None:
     session.clear()  # a fresh session: nothing carried over from before log-in
     login_user(user, remember=remember)
+    security.start_session(remember)
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @form_view
+@security.limit_registration
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("workdays.home"))
@@ -77,6 +82,7 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @form_view
+@security.limit_login
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
@@ -151,6 +157,7 @@ def change_password():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @form_view
+@security.limit_reset
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -223,3 +230,15 @@ def set_active(user_id: int):
             "success",
         )
     return redirect(url_for("accounts.users"))
+
+
+@bp.get("/admin/audit")
+@admin_required
+def audit_trail():
+    events = db.session.scalars(
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.id.desc())
+        .limit(300)
+    ).all()
+    return render_template("accounts/audit.html", events=events)

@@ -54,6 +54,7 @@ def update_garden(garden: Garden, data: GardenData, *, actor) -> None:
 
 def set_coordinators(garden: Garden, user_ids: list[int], *, actor) -> None:
     """Raises GardenError when someone chosen does not hold the coordinator role."""
+    user_ids = list(user_ids or [])
     chosen = list(db.session.scalars(select(User).where(User.id.in_(user_ids))))
     if any(user.role != Role.coordinator or not user.is_active for user in chosen):
         raise GardenError(

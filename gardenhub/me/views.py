@@ -1,15 +1,29 @@
 """My page gathers every domain's view of the person (a top-layer package)."""
 
-from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, jsonify, redirect, render_template, session, url_for
+from flask_login import current_user, login_required, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import InputRequired, Length
 
+from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
+from gardenhub.extensions import db
 from gardenhub.gardens import queries as garden_queries
 from gardenhub.hours import queries as hours_queries
+from gardenhub.me import services
 from gardenhub.tasks import queries as task_queries
 from gardenhub.workdays import queries as workday_queries
 
 bp = Blueprint("me", __name__)
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        "Your password, to confirm",
+        validators=[InputRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 @bp.get("/me")
@@ -26,3 +40,34 @@ def page():
         plots=garden_queries.my_assignments(current_user, now.date()),
         hours=hours_queries.counted_hours(current_user),
     )
+
+
+@bp.get("/me/data.json")
+@login_required
+def download():
+    """Everything GardenHub holds about you, as JSON."""
+    response = jsonify(services.export_data(current_user))
+    response.headers["Content-Disposition"] = (
+        'attachment; filename="my-gardenhub-data.json"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/me/delete", methods=["GET", "POST"])
+@login_required
+@form_view
+def delete():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.password.data):
+            form.password.errors.append("That is not your password.")
+        else:
+            services.delete_account(current_user._get_current_object(), now=utcnow())
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash("Your account is deleted. Thank you for everything you grew.", "info")
+            return redirect(url_for("workdays.home"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("me/delete.html", form=form), status

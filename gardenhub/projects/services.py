@@ -58,6 +58,7 @@ def set_archived(project: Project, archived: bool, *, actor: User) -> None:
 
 def set_coordinators(project: Project, user_ids: list[int], *, actor: User) -> None:
     """Raises ProjectError when someone chosen does not hold the coordinator role."""
+    user_ids = list(user_ids or [])
     chosen = list(db.session.scalars(select(User).where(User.id.in_(user_ids))))
     if any(user.role != Role.coordinator or not user.is_active for user in chosen):
         raise ProjectError(

@@ -32,8 +32,9 @@ def test_coordinator_checks_people_in_on_the_roster(page):
     expect(page.get_by_role("button", name=re.compile(r"^Check in "))).to_have_count(
         before
     )
-    workshop = page.locator("section.check-in-shift",
-                            has_text="Add a walk-in to Workshop")
+    workshop = page.locator(
+        "section.check-in-shift", has_text="Add a walk-in to Workshop"
+    )
     workshop.locator("summary").click()
     guest = f"Gate Guest {page.viewport_name}"
     workshop.get_by_label("…or a guest's name").fill(guest)

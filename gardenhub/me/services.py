@@ -1,0 +1,218 @@
+"""A person's own data: download it all, delete the account, and retention.
+
+Deleting an account, or the retention run, keeps sign-ups and hours as
+anonymous rows, so totals, fill rates and issued hours letters stay true, while
+the name, contact data and feed links are gone.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
+
+from gardenhub import audit
+from gardenhub.accounts.models import User
+from gardenhub.extensions import db
+from gardenhub.feeds.models import FeedToken
+from gardenhub.gardens.models import PlotAssignment, PlotRequest, RequestStatus
+from gardenhub.hours.models import HoursEntry, HoursLetter
+from gardenhub.tasks.models import TaskAssignment
+from gardenhub.workdays import signups as signup_rules
+from gardenhub.workdays.models import ACTIVE_STATUSES, Shift, Signup
+
+FORMER = "Former volunteer"
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def export_data(person: User) -> dict:
+    """Everything held about `person`, as plain JSON-ready data."""
+    signups = db.session.scalars(
+        select(Signup)
+        .options(joinedload(Signup.shift).joinedload(Shift.workday))
+        .where(Signup.volunteer_id == person.id)
+        .order_by(Signup.id)
+    ).all()
+    return {
+        "account": {
+            "email": person.email,
+            "display_name": person.display_name,
+            "phone": person.phone,
+            "role": person.role,
+            "shows_name_to_volunteers": person.shows_name,
+            "discreet_mode": person.is_discreet,
+            "muted_notifications": person.muted_notifications,
+            "quiet_hours": [_iso(person.quiet_start), _iso(person.quiet_end)],
+            "created_at": _iso(person.created_at),
+            "last_login_at": _iso(person.last_login_at),
+        },
+        "signups": [
+            {
+                "workday": s.shift.workday.title,
+                "shift": s.shift.name,
+                "starts_at": _iso(s.shift.starts_at),
+                "status": s.status,
+                "signed_up_at": _iso(s.created_at),
+                "checked_in_at": _iso(s.checked_in_at),
+                "hours": str(s.hours) if s.hours is not None else None,
+            }
+            for s in signups
+        ],
+        "tasks": [
+            {
+                "task": a.task.title,
+                "since": _iso(a.created_at),
+                "released_at": _iso(a.released_at),
+            }
+            for a in db.session.scalars(
+                select(TaskAssignment)
+                .options(joinedload(TaskAssignment.task))
+                .where(TaskAssignment.volunteer_id == person.id)
+            )
+        ],
+        "plots": [
+            {
+                "plot": a.plot.label,
+                "garden": a.plot.garden.name,
+                "season": a.season_name,
+                "from": _iso(a.starts_on),
+                "until": _iso(a.ends_on),
+            }
+            for a in db.session.scalars(
+                select(PlotAssignment).where(PlotAssignment.gardener_id == person.id)
+            )
+        ],
+        "plot_requests": [
+            {
+                "garden": r.garden.name,
+                "status": r.status,
+                "since": _iso(r.created_at),
+            }
+            for r in db.session.scalars(
+                select(PlotRequest).where(PlotRequest.requester_id == person.id)
+            )
+        ],
+        "hours_logged": [
+            {
+                "date": _iso(e.worked_on),
+                "hours": str(e.hours),
+                "description": e.description,
+                "status": e.status,
+            }
+            for e in db.session.scalars(
+                select(HoursEntry).where(HoursEntry.volunteer_id == person.id)
+            )
+        ],
+        "hours_letters": [
+            {
+                "code": letter.code,
+                "from": _iso(letter.starts_on),
+                "until": _iso(letter.ends_on),
+                "hours": str(letter.total_hours),
+            }
+            for letter in db.session.scalars(
+                select(HoursLetter).where(HoursLetter.volunteer_id == person.id)
+            )
+        ],
+        "calendar_links": [
+            {
+                "device": t.name,
+                "created_at": _iso(t.created_at),
+                "last_used_at": _iso(t.last_used_at),
+                "revoked_at": _iso(t.revoked_at),
+            }
+            for t in db.session.scalars(
+                select(FeedToken).where(FeedToken.user_id == person.id)
+            )
+        ],
+    }
+
+
+def delete_account(person: User, *, now: datetime) -> None:
+    """Erase who the person is; keep what they did as anonymous counts.
+
+    Future seats are given back (and offered to the waitlist), open plot
+    requests are withdrawn, feed links are deleted, and every session ends.
+    """
+    for signup in db.session.scalars(
+        select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(
+            Signup.volunteer_id == person.id,
+            Signup.status.in_(ACTIVE_STATUSES),
+            Shift.starts_at > now,
+        )
+    ).all():
+        signup_rules.cancel(signup, actor=person, now=now)
+    for request in db.session.scalars(
+        select(PlotRequest).where(
+            PlotRequest.requester_id == person.id,
+            PlotRequest.status.in_((RequestStatus.waiting, RequestStatus.offered)),
+        )
+    ):
+        request.status = RequestStatus.withdrawn
+        request.closed_at = now
+    db.session.execute(delete(FeedToken).where(FeedToken.user_id == person.id))
+    for letter in db.session.scalars(
+        select(HoursLetter).where(HoursLetter.volunteer_id == person.id)
+    ):
+        letter.volunteer_id = None  # stays verifiable by its code
+    _anonymise(person)
+    audit.record(person, "account.delete", person)
+
+
+def _anonymise(person: User) -> None:
+    person.display_name = FORMER
+    person.email = None
+    person.phone = None
+    person.password_hash = None
+    person.is_active = False
+    person.is_guest = True
+    person.shows_name = False
+    person.muted_notifications = ""
+    person.rotate_session_token()
+
+
+def pseudonymise_past(*, days: int, now: datetime) -> int:
+    """Cut the link between people and sign-ups or hours older than `days` days:
+    each person's old rows move to a fresh pseudonymous record (one per person and
+    run), so counts, hours and distinct-volunteer figures stay the same.
+    Returns how many rows moved."""
+    cutoff = now - timedelta(days=days)
+    pseudonyms: dict[int, User] = {}
+
+    def pseudonym_for(user_id: int) -> User:
+        if user_id not in pseudonyms:
+            pseudonym = User(display_name=FORMER, is_guest=True, is_active=False)
+            db.session.add(pseudonym)
+            db.session.flush()
+            pseudonyms[user_id] = pseudonym
+        return pseudonyms[user_id]
+
+    moved = 0
+    old_signups = db.session.scalars(
+        select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .join(User, User.id == Signup.volunteer_id)
+        .where(Shift.ends_at < cutoff, User.display_name != FORMER)
+    ).all()
+    for signup in old_signups:
+        signup.volunteer_id = pseudonym_for(signup.volunteer_id).id
+        moved += 1
+    for entry in db.session.scalars(
+        select(HoursEntry)
+        .join(User, User.id == HoursEntry.volunteer_id)
+        .where(HoursEntry.worked_on < cutoff.date(), User.display_name != FORMER)
+    ).all():
+        entry.volunteer_id = pseudonym_for(entry.volunteer_id).id
+        moved += 1
+    for assignment in db.session.scalars(
+        select(TaskAssignment)
+        .join(User, User.id == TaskAssignment.volunteer_id)
+        .where(TaskAssignment.created_at < cutoff, User.display_name != FORMER)
+    ).all():
+        assignment.volunteer_id = pseudonym_for(assignment.volunteer_id).id
+        moved += 1
+    return moved

@@ -1,0 +1,334 @@
+"""Every route, as every kind of visitor: the server enforces who may do what.
+
+A route missing from MATRIX fails `test_every_route_is_in_the_matrix`, so
+nothing can be added unprotected.
+"""
+
+from datetime import timedelta
+
+import pytest
+
+from gardenhub import tokens
+from gardenhub.accounts.models import Role
+from gardenhub.db import utcnow
+from gardenhub.extensions import db
+from gardenhub.feeds import services as feed_services
+from gardenhub.gardens import plots, waitlist
+from gardenhub.gardens.models import Plot
+from gardenhub.hours import services as hours_services
+from gardenhub.hours.models import HoursEntry
+from gardenhub.notifications.models import Notification
+from gardenhub.tasks import services as task_services
+from gardenhub.workdays import signups
+
+ROLES = ("anonymous", "volunteer", "other coordinator", "coordinator", "admin")
+OK = "ok"  # 2xx, a redirect that is not to log-in, or a 400/422 about the input
+LOGIN = "login"  # redirected to log in
+DENY = "deny"  # 403 or 404
+
+PUBLIC = dict.fromkeys(ROLES, OK)
+LOGGED_IN = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
+COORDINATORS = {
+    "anonymous": LOGIN,
+    "volunteer": DENY,
+    "other coordinator": OK,
+    "coordinator": OK,
+    "admin": OK,
+}
+MANAGERS = {
+    "anonymous": LOGIN,
+    "volunteer": DENY,
+    "other coordinator": DENY,
+    "coordinator": OK,
+    "admin": OK,
+}
+ADMINS = {
+    "anonymous": LOGIN,
+    "volunteer": DENY,
+    "other coordinator": DENY,
+    "coordinator": DENY,
+    "admin": OK,
+}
+OWNER = {
+    "anonymous": LOGIN,
+    "volunteer": OK,
+    "other coordinator": DENY,
+    "coordinator": DENY,
+    "admin": DENY,
+}
+OWNER_OR_MANAGERS = {**MANAGERS, "volunteer": OK}
+
+# endpoint: (url with {placeholders}, {method: expectations})
+MATRIX = {
+    "accounts.audit_trail": ("/admin/audit", {"GET": ADMINS}),
+    "accounts.change_password": (
+        "/profile/password",
+        {"GET": LOGGED_IN, "POST": LOGGED_IN},
+    ),
+    "accounts.forgot_password": ("/password/forgot", {"GET": PUBLIC, "POST": PUBLIC}),
+    "accounts.login": ("/login", {"GET": PUBLIC, "POST": PUBLIC}),
+    "accounts.logout": ("/logout", {"POST": LOGGED_IN}),
+    "accounts.profile": ("/profile", {"GET": LOGGED_IN, "POST": LOGGED_IN}),
+    "accounts.register": ("/register", {"GET": PUBLIC, "POST": PUBLIC}),
+    "accounts.reset_password": (
+        "/password/reset/forged",
+        {"GET": PUBLIC, "POST": PUBLIC},
+    ),
+    "accounts.set_active": ("/admin/users/{volunteer}/active", {"POST": ADMINS}),
+    "accounts.set_role": ("/admin/users/{volunteer}/role", {"POST": ADMINS}),
+    "accounts.users": ("/admin/users", {"GET": ADMINS}),
+    "feeds.garden": ("/gardens/{garden}/calendar.ics", {"GET": PUBLIC}),
+    "feeds.my_calendar": ("/my/calendar", {"GET": LOGGED_IN, "POST": LOGGED_IN}),
+    "feeds.private": ("/feeds/{feed_token}.ics", {"GET": PUBLIC}),
+    "feeds.project": ("/projects/{project}/calendar.ics", {"GET": PUBLIC}),
+    "feeds.public": ("/calendar.ics", {"GET": PUBLIC}),
+    "feeds.revoke": ("/my/calendar/{feed_token_id}/revoke", {"POST": OWNER}),
+    "feeds.workday": ("/workdays/{workday}.ics", {"GET": PUBLIC}),
+    "gardens.edit": ("/gardens/{garden}/edit", {"GET": ADMINS, "POST": ADMINS}),
+    "gardens.index": ("/gardens", {"GET": PUBLIC}),
+    "gardens.new": ("/gardens/new", {"GET": ADMINS, "POST": ADMINS}),
+    "gardens.set_coordinators": ("/gardens/{garden}/coordinators", {"POST": ADMINS}),
+    "gardens.set_season": ("/gardens/{garden}/season", {"POST": MANAGERS}),
+    "gardens.show": ("/gardens/{garden}", {"GET": PUBLIC}),
+    "hours.approvals": ("/coordinate/hours", {"GET": COORDINATORS}),
+    "hours.check_in": ("/signups/{signup}/check-in", {"POST": MANAGERS}),
+    "hours.check_in_page": ("/workdays/{workday}/check-in", {"GET": MANAGERS}),
+    "hours.dashboard": ("/dashboard", {"GET": COORDINATORS}),
+    "hours.decide": ("/hours-entries/{entry}/approve", {"POST": MANAGERS}),
+    "hours.export_roster": (
+        "/exports/workdays/{workday}/roster.csv",
+        {"GET": MANAGERS},
+    ),
+    "hours.exports": ("/exports", {"GET": COORDINATORS}),
+    "hours.funder_report": ("/reports/funders", {"GET": COORDINATORS}),
+    "hours.letter": ("/my/hours/letters/{letter}", {"GET": OWNER}),
+    "hours.make_letter": ("/my/hours/letter", {"POST": LOGGED_IN}),
+    "hours.my_hours": ("/my/hours", {"GET": LOGGED_IN, "POST": LOGGED_IN}),
+    "hours.set_hours": ("/signups/{signup}/hours", {"POST": MANAGERS}),
+    "hours.undo_check_in": ("/signups/{signup}/undo-check-in", {"POST": MANAGERS}),
+    "hours.verify": ("/verify?code={letter}", {"GET": PUBLIC}),
+    "hours.walk_in": ("/shifts/{shift}/walk-in", {"POST": MANAGERS}),
+    "me.delete": ("/me/delete", {"GET": LOGGED_IN, "POST": LOGGED_IN}),
+    "me.download": ("/me/data.json", {"GET": LOGGED_IN}),
+    "me.page": ("/me", {"GET": LOGGED_IN}),
+    "notifications.message": ("/admin/outbox/{notification}", {"GET": ADMINS}),
+    "notifications.outbox": ("/admin/outbox", {"GET": ADMINS}),
+    "notifications.preferences": (
+        "/profile/notifications",
+        {"GET": LOGGED_IN, "POST": LOGGED_IN},
+    ),
+    "notifications.retry": ("/admin/outbox/{notification}/retry", {"POST": ADMINS}),
+    "planning.add_guest": ("/shifts/{shift}/add-guest", {"POST": MANAGERS}),
+    "planning.add_person": ("/shifts/{shift}/add-person", {"POST": MANAGERS}),
+    "planning.cancel": (
+        "/workdays/{workday}/cancel",
+        {"GET": MANAGERS, "POST": MANAGERS},
+    ),
+    "planning.edit": ("/workdays/{workday}/edit", {"GET": MANAGERS, "POST": MANAGERS}),
+    "planning.edit_shift": (
+        "/shifts/{shift}/edit",
+        {"GET": MANAGERS, "POST": MANAGERS},
+    ),
+    "planning.message": (
+        "/workdays/{workday}/message",
+        {"GET": MANAGERS, "POST": MANAGERS},
+    ),
+    "planning.new_series": (
+        "/projects/{project}/series/new",
+        {"GET": MANAGERS, "POST": MANAGERS},
+    ),
+    "planning.new_shift": (
+        "/workdays/{workday}/shifts/new",
+        {"GET": MANAGERS, "POST": MANAGERS},
+    ),
+    "planning.new_workday": (
+        "/projects/{project}/workdays/new",
+        {"GET": MANAGERS, "POST": MANAGERS},
+    ),
+    "planning.roster": ("/workdays/{workday}/roster", {"GET": MANAGERS}),
+    "plots.accept": ("/plot-offers/{offer}/accept", {"POST": OWNER}),
+    "plots.assign": ("/plots/{plot}/assign", {"POST": MANAGERS}),
+    "plots.block": (
+        "/gardens/{garden}/plots/block",
+        {"GET": MANAGERS, "POST": MANAGERS},
+    ),
+    "plots.close_renewals": ("/gardens/{garden}/renewals/close", {"POST": MANAGERS}),
+    "plots.decline": ("/plot-offers/{offer}/decline", {"POST": OWNER}),
+    "plots.edit": ("/plots/{plot}/edit", {"GET": MANAGERS, "POST": MANAGERS}),
+    "plots.end": ("/plot-assignments/{assignment}/end", {"POST": MANAGERS}),
+    "plots.fee": ("/plot-assignments/{assignment}/fee", {"POST": MANAGERS}),
+    "plots.my_plot": ("/my/plot", {"GET": LOGGED_IN}),
+    "plots.new": ("/gardens/{garden}/plots/new", {"GET": MANAGERS, "POST": MANAGERS}),
+    "plots.offer": ("/plots/{free_plot}/offer", {"POST": MANAGERS}),
+    "plots.renew": ("/plot-assignments/{assignment}/renew", {"POST": OWNER}),
+    "plots.renewals": (
+        "/gardens/{garden}/renewals",
+        {"GET": MANAGERS, "POST": MANAGERS},
+    ),
+    "plots.request_plot": (
+        "/gardens/{garden}/request",
+        {"GET": LOGGED_IN, "POST": LOGGED_IN},
+    ),
+    "plots.set_status": ("/plots/{free_plot}/status", {"POST": MANAGERS}),
+    "plots.show": ("/plots/{plot}", {"GET": PUBLIC}),
+    "plots.still_interested": (
+        "/plot-requests/{plot_request}/still-interested",
+        {"POST": OWNER},
+    ),
+    "plots.waiting": ("/gardens/{garden}/waitlist", {"GET": MANAGERS}),
+    "plots.withdraw": ("/plot-requests/{plot_request}/withdraw", {"POST": OWNER}),
+    "projects.archive": ("/projects/{project}/archive", {"POST": MANAGERS}),
+    "projects.edit": ("/projects/{project}/edit", {"GET": MANAGERS, "POST": MANAGERS}),
+    "projects.index": ("/projects", {"GET": PUBLIC}),
+    "projects.new": ("/projects/new", {"GET": COORDINATORS, "POST": COORDINATORS}),
+    "projects.set_coordinators": (
+        "/projects/{project}/coordinators",
+        {"POST": MANAGERS},
+    ),
+    "projects.show": ("/projects/{project}", {"GET": PUBLIC}),
+    "tasks.assign": ("/tasks/{task}/assign", {"POST": MANAGERS}),
+    "tasks.attention": ("/coordinate", {"GET": COORDINATORS}),
+    "tasks.board": ("/projects/{project}/tasks", {"GET": PUBLIC}),
+    "tasks.cancel": ("/tasks/{task}/cancel", {"POST": MANAGERS}),
+    "tasks.claim": ("/tasks/{task}/claim", {"POST": LOGGED_IN}),
+    "tasks.done": ("/tasks/{task}/done", {"POST": OWNER_OR_MANAGERS}),
+    "tasks.edit": ("/tasks/{task}/edit", {"GET": MANAGERS, "POST": MANAGERS}),
+    "tasks.my_tasks": ("/my/tasks", {"GET": LOGGED_IN}),
+    "tasks.new": ("/projects/{project}/tasks/new", {"GET": MANAGERS, "POST": MANAGERS}),
+    "tasks.release": (
+        "/task-assignments/{task_assignment}/release",
+        {"POST": OWNER_OR_MANAGERS},
+    ),
+    "tasks.reopen": ("/tasks/{task}/reopen", {"POST": MANAGERS}),
+    "tasks.show": ("/tasks/{task}", {"GET": PUBLIC}),
+    "workdays.cancel": ("/signups/{signup}/cancel", {"POST": OWNER_OR_MANAGERS}),
+    "workdays.confirm": ("/signups/{signup}/confirm", {"POST": OWNER}),
+    "workdays.home": ("/", {"GET": PUBLIC}),
+    "workdays.month": ("/calendar", {"GET": PUBLIC}),
+    "workdays.my_shifts": ("/my/shifts", {"GET": LOGGED_IN}),
+    # The link itself is the key to that one offer (it never logs anyone in).
+    "workdays.offer_link": ("/offers/{offer_token}", {"GET": PUBLIC, "POST": PUBLIC}),
+    "workdays.show": ("/workdays/{workday}", {"GET": PUBLIC}),
+    "workdays.sign_up": ("/shifts/{shift}/signup", {"POST": LOGGED_IN}),
+}
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
+    assert endpoints == set(MATRIX)
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint != "static":
+            methods = rule.methods - {"HEAD", "OPTIONS"}
+            assert methods == set(MATRIX[rule.endpoint][1]), rule.endpoint
+
+
+@pytest.fixture
+def world(make_user, make_project, make_garden, make_workday, make_task):
+    now = utcnow()
+    people = {
+        "volunteer": make_user(name="Vol"),
+        "coordinator": make_user(Role.coordinator, name="Coord"),
+        "other coordinator": make_user(Role.coordinator, name="Other"),
+        "admin": make_user(Role.admin, name="Admin"),
+    }
+    garden = make_garden()
+    garden.coordinators.append(people["coordinator"])
+    other_garden = make_garden()
+    other_garden.coordinators.append(people["other coordinator"])
+    project = make_project(coordinators=[people["coordinator"]], garden=garden)
+    make_project(coordinators=[people["other coordinator"]], garden=other_garden)
+    workday = make_workday(project=project, capacities=(5,))
+    shift = workday.shifts[0]
+    volunteer = people["volunteer"]
+    signup = signups.sign_up(shift, volunteer, now=now)
+    task = make_task(project=project, is_public=True, people_needed=3)
+    task_assignment = task_services.claim(task, volunteer, now=now)
+    plot = Plot(garden=garden, label="A1", size=10, x=0, y=0, fee_cents=1000)
+    free_plot = Plot(garden=garden, label="A2", size=10, x=3, y=0)
+    offered_plot = Plot(garden=garden, label="A3", size=10, x=6, y=0)
+    db.session.add_all([plot, free_plot, offered_plot])
+    db.session.flush()
+    assignment = plots.assign(
+        plot,
+        volunteer,
+        plots.Season("2027", now.date(), now.date() + timedelta(days=100)),
+        actor=people["coordinator"],
+        now=now,
+    )
+    plot_request = waitlist.request_plot(
+        garden, volunteer, min_size=None, needs_accessible=False, notes=None, now=now
+    )
+    offer = waitlist.offer(
+        offered_plot, plot_request, actor=people["coordinator"], now=now
+    )
+    entry = HoursEntry(
+        volunteer_id=volunteer.id,
+        project=project,
+        hours=2,
+        worked_on=now.date(),
+        description="Weeding",
+    )
+    db.session.add(entry)
+    feed_token, token = feed_services.create_token(volunteer, "phone", now=now)
+    letter = hours_services.issue_letter(
+        volunteer,
+        starts_on=now.date(),
+        ends_on=now.date(),
+        total=2,
+        project_names=[],
+        names_projects=False,
+        now=now,
+    )
+    db.session.commit()
+    values = {
+        "garden": garden.slug,
+        "project": project.slug,
+        "workday": workday.id,
+        "shift": shift.id,
+        "signup": signup.id,
+        "task": task.id,
+        "task_assignment": task_assignment.id,
+        "plot": plot.id,
+        "free_plot": free_plot.id,
+        "assignment": assignment.id,
+        "plot_request": plot_request.id,
+        "offer": offer.id,
+        "entry": entry.id,
+        "feed_token": token,
+        "feed_token_id": feed_token.id,
+        "letter": letter.code,
+        "volunteer": volunteer.id,
+        "notification": db.session.scalars(db.select(Notification.id)).first(),
+        "offer_token": tokens.make("seat-offer", [signup.id, volunteer.id]),
+    }
+    return people, values
+
+
+def outcome(response) -> str:
+    if response.status_code in (403, 404):
+        return DENY
+    if response.status_code == 302 and "/login" in response.headers["Location"]:
+        return LOGIN
+    assert response.status_code < 500, response.status_code
+    assert response.status_code not in (401, 405), response.status_code
+    return OK
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_route_permissions(app, world, endpoint):
+    people, values = world
+    url_template, methods = MATRIX[endpoint]
+    url = url_template.format(**values)
+    for method, expectations in methods.items():
+        for role in ROLES:
+            client = app.test_client()
+            if role != "anonymous":
+                with client.session_transaction() as session:
+                    session["_user_id"] = people[role].session_token
+                    session["_fresh"] = True
+            response = client.open(url, method=method)
+            assert outcome(response) == expectations[role], (
+                method,
+                role,
+                response.status_code,
+            )
