@@ -24,6 +24,7 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check gardenhub tests migrations $(wildcard bench)
+	$(BIN)/bandit --quiet --recursive gardenhub --severity-level high --confidence-level medium
 	$(BIN)/pytest
 
 # Needs GARDENHUB_TEST_DATABASE_URL; .ci/run provides a throw-away database.
