@@ -60,6 +60,9 @@ class Defaults:
     FEED_DAYS_BACK = 60
     FEED_DAYS_AHEAD = 365
     FEED_REFRESH_MINUTES = 60
+    # Each process answers polls of an unchanged public feed from memory for this
+    # long before it asks the database again (clients are told max-age=900).
+    FEED_RECHECK_SECONDS = 5
     # Names the zone of feeds that span gardens (the all-workdays feed).
     DEFAULT_TIMEZONE = "Europe/Berlin"
 

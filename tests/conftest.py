@@ -63,6 +63,7 @@ def app(tmp_path, app_config):
             "WTF_CSRF_ENABLED": False,
             "BASE_URL": "https://gardenhub.test",
             "RATELIMIT_ENABLED": False,
+            "FEED_RECHECK_SECONDS": 0,
             **app_config,
         }
     )

@@ -42,6 +42,26 @@ def visible_name(viewer, person, context: Managed | None = None) -> str:
     return ANONYMOUS_NAME
 
 
+def shown_names(
+    viewer, people, context: Managed | None = None
+) -> tuple[list[str], int]:
+    """The names `viewer` may see among `people` (each person once, in order), and
+    how many others stay anonymous. Same rules as `can_see_identity`, with the
+    viewer's rights worked out once for the whole list."""
+    unique = list({person.id: person for person in people}.values())
+    if viewer is None or not viewer.is_authenticated:
+        return [], len(unique)
+    sees_all = viewer.is_admin or (context is not None and context.can_manage(viewer))
+    names = [
+        person.display_name
+        for person in unique
+        if sees_all
+        or person.id == viewer.id
+        or (person.shows_name and not person.is_guest)
+    ]
+    return names, len(unique) - len(names)
+
+
 def init_app(app: Flask) -> None:
     @app.template_global("visible_name")
     def visible_name_for_current_user(person, context=None) -> str:

@@ -21,7 +21,7 @@ from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.feeds import services
-from gardenhub.feeds.cache import feeds, fingerprint
+from gardenhub.feeds.cache import Built, feeds, fingerprint
 from gardenhub.feeds.forms import FeedTokenForm
 from gardenhub.feeds.models import FeedToken
 from gardenhub.feeds.subscribe import links
@@ -57,35 +57,61 @@ def _info(name: str, zone: str) -> FeedInfo:
     )
 
 
-def _feed_response(
-    info: FeedInfo, events: list[FeedEvent], *, filename: str, private: bool = False
-) -> Response:
-    key = fingerprint(info, events)
-    built = feeds.get_or_build(key, lambda: serialize(info, events))
+def _respond(built: Built, *, filename: str, private: bool = False) -> Response:
     response = Response(built.body, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.set_etag(built.etag)
-    if events:
-        response.last_modified = max(event.changed_at for event in events)
+    if built.last_modified is not None:
+        response.last_modified = built.last_modified
     response.cache_control.max_age = 0 if private else 900
     if private:
         response.cache_control.private = True
-        response.cache_control.no_store = False
     else:
         response.cache_control.public = True
     return response.make_conditional(request)
 
 
+def _built(info: FeedInfo, events: list[FeedEvent]):
+    """Serialize, keyed by the events themselves (for feeds built from rows)."""
+    last = max((event.changed_at for event in events), default=None)
+    return feeds.get_or_build(
+        fingerprint(info, events), lambda: (serialize(info, events), last)
+    )
+
+
+def _feed_response(
+    info: FeedInfo, events: list[FeedEvent], *, filename: str, private: bool = False
+) -> Response:
+    return _respond(_built(info, events), filename=filename, private=private)
+
+
 def _public_feed(
     name: str, zone: str, filename: str, *, garden_id=None, project_id=None
 ) -> Response:
+    """Polls cost one small aggregate query (or none within the recheck
+    interval); rows are loaded and serialized only when something changed."""
     start, end = window()
     base = current_app.config["BASE_URL"]
-    summaries = queries.workdays_between(
-        start, end, garden_id=garden_id, project_id=project_id
-    )[:MAX_EVENTS]
-    events = [workday_calendar.public_event(summary, base) for summary in summaries]
-    return _feed_response(_info(name, zone), events, filename=filename)
+    identity = (name, zone, filename, garden_id, project_id, start, end, base)
+    built = feeds.recent(identity, current_app.config["FEED_RECHECK_SECONDS"])
+    if built is None:
+        version = queries.feed_version(
+            start, end, garden_id=garden_id, project_id=project_id
+        )
+
+        def build():
+            summaries = queries.workdays_between(
+                start, end, garden_id=garden_id, project_id=project_id, limit=MAX_EVENTS
+            )
+            events = [workday_calendar.public_event(s, base) for s in summaries]
+            return (
+                serialize(_info(name, zone), events),
+                max((e.changed_at for e in events), default=None),
+            )
+
+        built = feeds.get_or_build(fingerprint(identity, version), build)
+        feeds.remember(identity, built)
+    return _respond(built, filename=filename)
 
 
 @bp.get("/calendar.ics")

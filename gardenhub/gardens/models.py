@@ -12,6 +12,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -56,6 +57,10 @@ class Garden(db.Model):
     next_season_starts_on: Mapped[date | None]
     next_season_ends_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Any change to the row: public feeds show the garden's name and address.
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
 
     coordinators: Mapped[list[User]] = relationship(
         secondary=garden_coordinator, order_by=User.display_name

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gardenhub.accounts.models import Role, User
@@ -36,6 +36,10 @@ class Project(db.Model):
     colour: Mapped[str] = mapped_column(String(7), default="#2f6b3a")
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Any change to the row: feeds show the public name, and archiving hides.
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
 
     garden: Mapped[Garden | None] = relationship()
     coordinators: Mapped[list[User]] = relationship(

@@ -1,13 +1,14 @@
 """Read queries for list pages: constant query counts, whatever the table sizes."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.gardens.models import Garden
 from gardenhub.projects.models import Project
 from gardenhub.workdays.models import (
     SEAT_STATUSES,
@@ -50,8 +51,13 @@ class ShiftCounts:
         return self.confirmed + self.offered
 
 
-def _seat_totals():
-    """Per workday: total capacity, seats taken, people waiting (one subquery)."""
+# A workday lies within one local day, so it starts less than this before it
+# ends: a lower bound on starts_at lets the database use the starts_at index.
+LONGEST_WORKDAY = timedelta(days=1)
+
+
+def _seat_totals(workday_ids: list[int]):
+    """Per workday: capacity, seats taken, people waiting, last seat change."""
     taken = func.count(Signup.id).filter(Signup.status.in_(SEAT_STATUSES))
     waiting = func.count(Signup.id).filter(Signup.status == SignupStatus.waitlisted)
     per_shift = (
@@ -63,20 +69,17 @@ def _seat_totals():
             waiting.label("waiting"),
         )
         .outerjoin(Signup, Signup.shift_id == Shift.id)
+        .where(Shift.workday_id.in_(workday_ids))
         .group_by(Shift.id)
         .subquery()
     )
-    return (
-        select(
-            per_shift.c.workday_id,
-            func.sum(per_shift.c.capacity).label("capacity"),
-            func.sum(per_shift.c.taken).label("taken"),
-            func.sum(per_shift.c.waiting).label("waiting"),
-            func.max(per_shift.c.seats_changed_at).label("seats_changed_at"),
-        )
-        .group_by(per_shift.c.workday_id)
-        .subquery()
-    )
+    return select(
+        per_shift.c.workday_id,
+        func.sum(per_shift.c.capacity),
+        func.sum(per_shift.c.taken),
+        func.sum(per_shift.c.waiting),
+        func.max(per_shift.c.seats_changed_at),
+    ).group_by(per_shift.c.workday_id)
 
 
 def workday_summaries(
@@ -84,17 +87,11 @@ def workday_summaries(
     order=None,
     limit: int | None = None,
 ) -> list[WorkdaySummary]:
-    """Workdays matching `conditions` with their seat totals, in one query."""
-    totals = _seat_totals()
+    """Workdays matching `conditions` with their seat totals, in two queries: the
+    workdays first (so filters, order and limit use the indexes), then the seats
+    of just those workdays."""
     query = (
-        select(
-            Workday,
-            totals.c.capacity,
-            totals.c.taken,
-            totals.c.waiting,
-            totals.c.seats_changed_at,
-        )
-        .outerjoin(totals, totals.c.workday_id == Workday.id)
+        select(Workday)
         .join(Project, Project.id == Workday.project_id)
         .options(joinedload(Workday.garden), joinedload(Workday.project))
         .where(Project.is_active, *conditions)
@@ -102,16 +99,26 @@ def workday_summaries(
     )
     if limit:
         query = query.limit(limit)
-    return [
-        WorkdaySummary(
-            workday,
-            int(capacity or 0),
-            int(taken or 0),
-            int(waiting or 0),
-            _as_utc(changed),
+    workdays = db.session.scalars(query).all()
+    if not workdays:
+        return []
+    totals = {
+        row[0]: row[1:]
+        for row in db.session.execute(_seat_totals([w.id for w in workdays]))
+    }
+    summaries = []
+    for workday in workdays:
+        capacity, taken, waiting, changed = totals.get(workday.id, (0, 0, 0, None))
+        summaries.append(
+            WorkdaySummary(
+                workday,
+                int(capacity or 0),
+                int(taken or 0),
+                int(waiting or 0),
+                _as_utc(changed),
+            )
         )
-        for workday, capacity, taken, waiting, changed in db.session.execute(query)
-    ]
+    return summaries
 
 
 def _as_utc(value) -> datetime | None:
@@ -131,7 +138,8 @@ def upcoming_workdays(
     limit: int = 50,
     include_cancelled: bool = True,
 ) -> list[WorkdaySummary]:
-    conditions = [Workday.ends_at > (now or utcnow())]
+    now = now or utcnow()
+    conditions = [Workday.ends_at > now, Workday.starts_at > now - LONGEST_WORKDAY]
     if garden_id:
         conditions.append(Workday.garden_id == garden_id)
     if project_id:
@@ -147,13 +155,18 @@ def workdays_between(
     *,
     garden_id: int | None = None,
     project_id: int | None = None,
+    limit: int | None = None,
 ) -> list[WorkdaySummary]:
-    conditions = [Workday.starts_at < end, Workday.ends_at > start]
+    conditions = [
+        Workday.starts_at < end,
+        Workday.ends_at > start,
+        Workday.starts_at > start - LONGEST_WORKDAY,
+    ]
     if garden_id:
         conditions.append(Workday.garden_id == garden_id)
     if project_id:
         conditions.append(Workday.project_id == project_id)
-    return workday_summaries(*conditions)
+    return workday_summaries(*conditions, limit=limit)
 
 
 def shift_counts(workday: Workday) -> dict[int, ShiftCounts]:
@@ -303,3 +316,42 @@ def feed_signups(
             .order_by(Shift.starts_at, Shift.id)
         ).unique()
     )
+
+
+def feed_version(
+    start: datetime,
+    end: datetime,
+    *,
+    garden_id: int | None = None,
+    project_id: int | None = None,
+) -> tuple:
+    """A cheap fingerprint of everything a public feed over [start, end) shows:
+    which workdays, their last change, seat changes, and their garden's and
+    project's last change. One aggregate query; no rows are loaded."""
+    conditions = [
+        Project.is_active,
+        Workday.starts_at < end,
+        Workday.ends_at > start,
+        Workday.starts_at > start - LONGEST_WORKDAY,
+    ]
+    if garden_id:
+        conditions.append(Workday.garden_id == garden_id)
+    if project_id:
+        conditions.append(Workday.project_id == project_id)
+    row = db.session.execute(
+        select(
+            func.count(Shift.id),
+            func.count(func.distinct(Workday.id)),
+            func.sum(Workday.id),
+            func.max(Workday.updated_at),
+            func.max(Shift.seats_changed_at),
+            func.max(Project.updated_at),
+            func.max(Garden.updated_at),
+        )
+        .select_from(Workday)
+        .join(Project, Project.id == Workday.project_id)
+        .outerjoin(Garden, Garden.id == Workday.garden_id)
+        .outerjoin(Shift, Shift.workday_id == Workday.id)
+        .where(*conditions)
+    ).one()
+    return tuple(str(value) for value in row)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from gardenhub import tokens
+from gardenhub.accounts.privacy import shown_names
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
@@ -115,7 +116,17 @@ def show(workday_id: int):
     counts = queries.shift_counts(workday)
     mine = queries.signups_of(current_user, [s.id for s in workday.shifts])
     positions = queries.waitlist_positions(list(mine.values()))
-    fellows = queries.roster(workday) if current_user.is_authenticated else []
+    viewer = current_user._get_current_object()
+    fellows = (
+        [
+            s.volunteer
+            for s in queries.roster(workday)
+            if s.status == SignupStatus.confirmed
+        ]
+        if viewer.is_authenticated
+        else []
+    )
+    fellow_names, fellow_hidden = shown_names(viewer, fellows, workday.project)
     return render_template(
         "workdays/show.html",
         workday=workday,
@@ -124,7 +135,8 @@ def show(workday_id: int):
         positions=positions,
         now=utcnow(),
         can_manage=workday.can_manage(current_user),
-        fellows=[s for s in fellows if s.status == SignupStatus.confirmed],
+        fellow_names=fellow_names,
+        fellow_hidden=fellow_hidden,
     )
 
 
