@@ -19,7 +19,7 @@ from sqlalchemy import select
 from gardenhub.calendar.ical import FeedEvent, FeedInfo, serialize
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
-from gardenhub.extensions import db
+from gardenhub.extensions import db, limiter
 from gardenhub.feeds import services
 from gardenhub.feeds.cache import Built, feeds, fingerprint
 from gardenhub.feeds.forms import FeedTokenForm
@@ -36,6 +36,8 @@ from gardenhub.workdays import queries
 from gardenhub.workdays.models import Workday
 
 bp = Blueprint("feeds", __name__)
+# Feeds carry no rate limits; skipping the limiter's bookkeeping keeps polls cheap.
+limiter.exempt(bp)
 MAX_EVENTS = 1000  # Google stops reading a subscribed feed past about this many
 
 
