@@ -106,6 +106,8 @@ def screenshot(page, name: str) -> None:
 
 def nav(page, name: str, role: str = "link") -> None:
     """Use the main navigation as a person would: on a phone, open the menu first."""
+    # The menu folds in a deferred script: decide only once it has run.
+    page.wait_for_load_state("domcontentloaded")
     toggle = page.locator(".menu-toggle")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()

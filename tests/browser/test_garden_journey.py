@@ -13,7 +13,9 @@ pytestmark = pytest.mark.browser
 
 def test_neighbour_sees_the_map_without_names(page):
     page.goto("/gardens/riverside-community-garden")
-    expect(page.get_by_role("img", name=re.compile("Map of Riverside"))).to_be_visible()
+    expect(
+        page.get_by_role("group", name=re.compile("Map of Riverside"))
+    ).to_be_visible()
     expect(page.get_by_role("link", name="Plot A1, assigned")).to_be_visible()
     expect(
         page.get_by_role("table", name="Plots of Riverside Community Garden")

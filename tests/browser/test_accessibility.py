@@ -1,0 +1,159 @@
+"""axe-core on every main page, in both viewports; the sign-up journey by keyboard.
+
+axe-core comes from the npm registry (tests/browser/package.json) and is injected
+from disk: no network at run time. The context bypasses our own CSP only so the
+injected script can run; the pages themselves are unchanged.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import VIEWPORTS, screenshot
+
+pytestmark = pytest.mark.browser
+AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
+
+PUBLIC_PAGES = [
+    "/",
+    "/calendar",
+    "/projects",
+    "/gardens",
+    "/gardens/riverside-community-garden",
+    "/login",
+    "/register",
+    "/verify",
+    "/projects/saturday-garden-crew/tasks",
+]
+VOLUNTEER_PAGES = [
+    "/me",
+    "/my/shifts",
+    "/my/tasks",
+    "/my/plot",
+    "/my/hours",
+    "/my/calendar",
+    "/profile",
+    "/profile/notifications",
+]
+COORDINATOR_PAGES = [
+    "/dashboard",
+    "/coordinate",
+    "/projects/saturday-garden-crew",
+    "/projects/saturday-garden-crew/series/new",
+    "/gardens/riverside-community-garden/waitlist",
+    "/exports",
+]
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def axe_page(request, browser, live_server):
+    context = browser.new_context(
+        base_url=live_server, bypass_csp=True, **VIEWPORTS[request.param]
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.viewport_name = request.param
+    yield page
+    context.close()
+
+
+def log_in(page, email: str, password: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_text("Welcome back")).to_be_visible()
+
+
+def serious_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact,
+            targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    return [
+        f"{v['id']} ({v['impact']}): {v['targets']}"
+        for v in result
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def check(page, paths, prefix) -> None:
+    found = {}
+    for path in paths:
+        page.goto(path)
+        name = prefix + (re.sub(r"[^a-z0-9]+", "-", path.strip("/")) or "home")
+        screenshot(page, name)
+        problems = serious_violations(page)
+        if problems:
+            found[path] = problems
+    assert found == {}
+
+
+def test_public_pages_have_no_serious_violations(axe_page):
+    axe_page.goto("/")
+    axe_page.get_by_role("link", name="Seed-saving workshop").first.click()
+    workday = "/workdays/" + axe_page.url.split("/workdays/")[1]
+    check(axe_page, [*PUBLIC_PAGES, workday], "a11y-")
+
+
+def test_volunteer_pages_have_no_serious_violations(axe_page):
+    log_in(axe_page, "volunteer@example.org", "demo-volunteer-1234")
+    check(axe_page, VOLUNTEER_PAGES, "a11y-volunteer-")
+
+
+def test_coordinator_pages_have_no_serious_violations(axe_page):
+    log_in(axe_page, "coordinator@example.org", "demo-coord-1234")
+    axe_page.goto("/")
+    axe_page.get_by_role("link", name="Seed-saving workshop").first.click()
+    workday = axe_page.url.split("/workdays/")[1]
+    check(
+        axe_page,
+        [
+            *COORDINATOR_PAGES,
+            f"/workdays/{workday}/roster",
+            f"/workdays/{workday}/check-in",
+            f"/workdays/{workday}/edit",
+        ],
+        "a11y-coordinator-",
+    )
+
+
+def press_tab_until(page, matcher, limit: int = 80) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        label = page.evaluate(
+            "() => (document.activeElement.innerText || "
+            "document.activeElement.getAttribute('aria-label') || "
+            "document.activeElement.value || '').trim()"
+        )
+        if matcher(label):
+            return
+    raise AssertionError("never reached by Tab")
+
+
+def test_sign_up_journey_by_keyboard_alone(page):
+    page.goto("/login")
+    press_tab_until(
+        page, lambda _: page.evaluate("() => document.activeElement.id") == "email"
+    )
+    page.keyboard.type("volunteer@example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.type("demo-volunteer-1234")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Welcome back")).to_be_visible()
+    page.goto("/")
+    press_tab_until(page, lambda label: label == "Seed-saving workshop")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Seed-saving workshop")).to_be_visible()
+    press_tab_until(page, lambda label: label.startswith(("Sign up", "Cancel my")))
+    label = page.evaluate("() => document.activeElement.innerText.trim()")
+    page.keyboard.press("Enter")
+    if label.startswith("Sign up"):
+        expect(page.get_by_text(re.compile("You're signed up for"))).to_be_visible()
+        press_tab_until(page, lambda text: text.startswith("Cancel my sign-up"))
+        page.keyboard.press("Enter")
+    expect(page.get_by_text("The sign-up is cancelled")).to_be_visible()
