@@ -10,7 +10,6 @@ from gardenhub.accounts import services as accounts
 from gardenhub.accounts.permissions import coordinator_required
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
-from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.gardens import plots, queries, waitlist
 from gardenhub.gardens.forms import (
@@ -27,6 +26,7 @@ from gardenhub.gardens.models import (
     PlotOffer,
     PlotRequest,
 )
+from gardenhub.outcomes import act, show_error
 from gardenhub.timezones import local_today
 
 bp = Blueprint("plots", __name__)
@@ -54,14 +54,6 @@ def _cents(amount: Decimal | None) -> int | None:
     return None if amount is None else int(amount * 100)
 
 
-def _show_error(form, error: GardenHubError) -> None:
-    field = form._fields.get(error.field) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 def _plot_data(form: PlotForm) -> plots.PlotData:
     return plots.PlotData(
         label=form.label.data,
@@ -87,7 +79,7 @@ def new(slug: str):
         try:
             plot = plots.create_plot(garden, _plot_data(form), actor=current_user)
         except plots.PlotError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"Plot {plot.label} is on the map.", "success")
@@ -124,7 +116,7 @@ def block(slug: str):
             )
         except plots.PlotError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"{len(made)} plots are on the map.", "success")
@@ -173,7 +165,7 @@ def edit(plot_id: int):
         try:
             plots.update_plot(plot, _plot_data(form), actor=current_user)
         except plots.PlotError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"Plot {plot.label} is saved.", "success")
@@ -184,25 +176,12 @@ def edit(plot_id: int):
     ), status
 
 
-def _act(action, success: str, *, back: str):
-    """Run one service call; commit, or roll back and show its message."""
-    try:
-        action()
-    except GardenHubError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return redirect(back)
-
-
 @bp.post("/plots/<int:plot_id>/status")
 @coordinator_required
 def set_status(plot_id: int):
     plot = _managed_plot_or_403(plot_id)
     status = request.form.get("status", "")
-    return _act(
+    return act(
         lambda: plots.set_status(
             plot, status, actor=current_user, today=local_today(plot.garden.timezone)
         ),
@@ -226,7 +205,7 @@ def assign(plot_id: int):
         flash("Nobody with an active account has that email.", "error")
         return redirect(back)
     season = plots.Season(form.season_name.data, form.starts_on.data, form.ends_on.data)
-    return _act(
+    return act(
         lambda: plots.assign(plot, gardener, season, actor=current_user, now=utcnow()),
         f"Plot {plot.label} is assigned to {gardener.display_name}.",
         back=back,
@@ -244,7 +223,7 @@ def _managed_assignment_or_403(assignment_id: int) -> PlotAssignment:
 @coordinator_required
 def end(assignment_id: int):
     assignment = _managed_assignment_or_403(assignment_id)
-    return _act(
+    return act(
         lambda: plots.end_assignment(assignment, actor=current_user, now=utcnow()),
         "The assignment has ended; the plot is available.",
         back=url_for("plots.show", plot_id=assignment.plot_id),
@@ -256,7 +235,7 @@ def end(assignment_id: int):
 def fee(assignment_id: int):
     assignment = _managed_assignment_or_403(assignment_id)
     status = request.form.get("fee_status", "")
-    return _act(
+    return act(
         lambda: plots.set_fee_status(assignment, status, actor=current_user),
         "The fee is recorded.",
         back=url_for("plots.show", plot_id=assignment.plot_id),
@@ -269,7 +248,7 @@ def renew(assignment_id: int):
     assignment = db.get_or_404(PlotAssignment, assignment_id)
     if assignment.gardener_id != current_user.id:
         abort(403)
-    return _act(
+    return act(
         lambda: plots.renew(assignment, person=current_user, now=utcnow()),
         f"Plot {assignment.plot.label} is yours next season too.",
         back=url_for("plots.my_plot"),
@@ -295,7 +274,7 @@ def renewals(slug: str):
                 today=local_today(garden.timezone),
             )
         except plots.PlotError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(
@@ -317,7 +296,7 @@ def renewals(slug: str):
 def close_renewals(slug: str):
     garden = _managed_garden_or_403(slug)
     freed = []
-    return _act(
+    return act(
         lambda: freed.extend(
             plots.close_renewals(garden, actor=current_user, now=utcnow())
         ),
@@ -345,7 +324,7 @@ def offer(plot_id: int):
     plot = _managed_plot_or_403(plot_id)
     chosen = request.form.get("request_id", type=int)
     target = db.session.get(PlotRequest, chosen) if chosen else None
-    return _act(
+    return act(
         lambda: waitlist.offer(plot, target, actor=current_user, now=utcnow()),
         f"Plot {plot.label} is offered; the answer is due within the response window.",
         back=url_for("plots.show", plot_id=plot.id),
@@ -369,7 +348,7 @@ def request_plot(slug: str):
                 now=utcnow(),
             )
         except waitlist.WaitlistError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(
@@ -393,7 +372,7 @@ def _own_request_or_403(request_id: int) -> PlotRequest:
 @login_required
 def withdraw(request_id: int):
     found = _own_request_or_403(request_id)
-    return _act(
+    return act(
         lambda: waitlist.withdraw(found, person=current_user, now=utcnow()),
         "You have left the waitlist.",
         back=url_for("plots.my_plot"),
@@ -404,7 +383,7 @@ def withdraw(request_id: int):
 @login_required
 def still_interested(request_id: int):
     found = _own_request_or_403(request_id)
-    return _act(
+    return act(
         lambda: waitlist.still_interested(found, person=current_user, now=utcnow()),
         "Thanks: your place on the waitlist is kept.",
         back=url_for("plots.my_plot"),
@@ -437,7 +416,7 @@ def accept(offer_id: int):
 @login_required
 def decline(offer_id: int):
     found = _own_offer_or_403(offer_id)
-    return _act(
+    return act(
         lambda: waitlist.decline(found, person=current_user, now=utcnow()),
         "Declined. You keep your place for a plot that suits you better.",
         back=url_for("plots.my_plot"),

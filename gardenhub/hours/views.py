@@ -20,7 +20,6 @@ from gardenhub.accounts import services as accounts
 from gardenhub.accounts.permissions import coordinator_required
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
-from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.hours import charts, queries, reports, services
 from gardenhub.hours.forms import (
@@ -31,6 +30,7 @@ from gardenhub.hours.forms import (
     WalkInForm,
 )
 from gardenhub.hours.models import HoursEntry, HoursLetter
+from gardenhub.outcomes import act
 from gardenhub.projects.models import Project
 from gardenhub.projects.queries import managed_project_ids
 from gardenhub.timezones import local_today
@@ -54,19 +54,6 @@ def _managed_signup_or_403(signup_id: int) -> Signup:
     return signup
 
 
-def _act(action, success: str, back: str):
-    try:
-        action()
-    except GardenHubError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        if success:
-            flash(success, "success")
-    return redirect(back)
-
-
 @bp.get("/workdays/<int:workday_id>/check-in")
 @coordinator_required
 def check_in_page(workday_id: int):
@@ -87,7 +74,7 @@ def check_in(signup_id: int):
         url_for("hours.check_in_page", workday_id=signup.shift.workday_id)
         + f"#signup-{signup.id}"
     )
-    return _act(
+    return act(
         lambda: services.check_in(signup, actor=current_user, now=utcnow()), "", back
     )
 
@@ -100,7 +87,7 @@ def undo_check_in(signup_id: int):
         url_for("hours.check_in_page", workday_id=signup.shift.workday_id)
         + f"#signup-{signup.id}"
     )
-    return _act(lambda: services.undo_check_in(signup, actor=current_user), "", back)
+    return act(lambda: services.undo_check_in(signup, actor=current_user), "", back)
 
 
 @bp.post("/signups/<int:signup_id>/hours")
@@ -113,7 +100,7 @@ def set_hours(signup_id: int):
     if not form.validate_on_submit():
         flash("Use 0.25 to 24 hours.", "error")
         return redirect(back)
-    return _act(
+    return act(
         lambda: services.set_hours(signup, form.hours.data, actor=current_user),
         "Hours saved.",
         back,
@@ -143,7 +130,7 @@ def walk_in(shift_id: int):
             person = accounts.add_guest(form.name.data, actor=current_user)
         services.walk_in(shift, person, actor=current_user, now=utcnow())
 
-    return _act(add, "Walk-in added and checked in.", back)
+    return act(add, "Walk-in added and checked in.", back)
 
 
 @bp.route("/my/hours", methods=["GET", "POST"])
@@ -259,7 +246,7 @@ def decide(entry_id: int, decision: str):
     entry = db.get_or_404(HoursEntry, entry_id)
     if not entry.project.can_manage(current_user):
         abort(403)
-    return _act(
+    return act(
         lambda: services.decide(
             entry, approve=decision == "approve", actor=current_user, now=utcnow()
         ),

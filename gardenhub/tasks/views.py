@@ -12,7 +12,6 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms import FieldList
 
 from gardenhub.accounts import services as accounts
 from gardenhub.accounts.models import User
@@ -20,6 +19,7 @@ from gardenhub.accounts.permissions import coordinator_required
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.outcomes import show_error
 from gardenhub.projects import queries as project_queries
 from gardenhub.projects.views import managed_project_or_403, project_or_404
 from gardenhub.tasks import queries, services
@@ -91,14 +91,6 @@ def _form_with_workdays(project, **kwargs) -> TaskForm:
     return form
 
 
-def _show_error(form, error) -> None:
-    field = form._fields.get(error.field) if error.field else None
-    if field is not None and not isinstance(field, FieldList):
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 @bp.get("/projects/<slug>/tasks")
 def board(slug: str):
     project = project_or_404(slug)
@@ -131,7 +123,7 @@ def new(slug: str):
                 project, _data(form), actor=current_user, now=utcnow()
             )
         except services.TaskError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash("The task is on the board.", "success")
@@ -153,7 +145,7 @@ def edit(task_id: int):
             services.update_task(task, _data(form), actor=current_user, now=utcnow())
         except services.TaskError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash("The task is saved.", "success")

@@ -3,7 +3,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import FieldList
 
 from gardenhub.accounts import services as accounts
 from gardenhub.accounts.permissions import coordinator_required
@@ -13,6 +12,7 @@ from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 from gardenhub.notifications.forms import MessageForm
+from gardenhub.outcomes import show_error
 from gardenhub.projects.views import managed_project_or_403
 from gardenhub.timezones import to_local
 from gardenhub.workdays import queries, services, signups
@@ -70,14 +70,6 @@ def _shift_rows(form) -> list[services.ShiftData]:
     return [data for row in form.shifts if (data := row.form.to_data())]
 
 
-def _show_error(form, error: GardenHubError) -> None:
-    field = form._fields.get(error.field) if error.field else None
-    if field is not None and not isinstance(field, FieldList):
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 def _prefill(form, project) -> None:
     """A new form starts at the project's garden with one typical shift."""
     if form.is_submitted():
@@ -100,7 +92,7 @@ def new_workday(slug: str):
         try:
             workday = services.create_workday(project, data, actor=current_user)
         except services.WorkdayError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash("The workday is planned and open for sign-ups.", "success")
@@ -131,7 +123,7 @@ def new_series(slug: str):
         try:
             series = services.create_series(project, data, rule, actor=current_user)
         except services.WorkdayError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"{series.describe()}: the workdays are planned.", "success")
@@ -163,7 +155,7 @@ def edit(workday_id: int):
                 workday, data, scope=form.scope.data, actor=current_user, now=utcnow()
             )
         except services.WorkdayError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(
@@ -214,7 +206,7 @@ def new_shift(workday_id: int):
                 workday, form.to_data(), actor=current_user, now=utcnow()
             )
         except services.WorkdayError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash("The shift is added.", "success")
@@ -243,7 +235,7 @@ def edit_shift(shift_id: int):
             )
         except GardenHubError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash("The shift is saved.", "success")
