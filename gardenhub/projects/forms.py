@@ -44,6 +44,7 @@ class ProjectForm(FlaskForm):
         validators=[
             DataRequired(),
             Regexp(r"^#[0-9a-fA-F]{6}$", message="Use a colour like #2f6b3a."),
+            Length(max=7),
         ],
         render_kw={"type": "color"},
     )
