@@ -130,6 +130,7 @@ def _seed_workdays(admin, coordinator, volunteer, neighbours, now: datetime) -> 
     crew = projects.create_project(
         projects.ProjectData(
             name="Saturday Garden Crew",
+            public_name="Saturday Garden Crew",
             timezone=ZONE,
             garden=garden,
             description="Our weekly peer-support garden morning. Tea at 10:30.",

@@ -400,8 +400,9 @@ def test_coordinator_creates_a_project_and_coordinates_it(
             "colour": "#336699",
         },
     )
-    assert response.headers["Location"] == "/projects/recovery-month-clean-up"
-    page = client.get("/projects/recovery-month-clean-up").get_data(as_text=True)
+    # The URL carries the neutral public name, never the group's own name.
+    assert response.headers["Location"] == "/projects/community-garden-project"
+    page = client.get("/projects/community-garden-project").get_data(as_text=True)
     assert "Plan a recurring workday" in page
 
 

@@ -33,9 +33,15 @@ def _check(data: ProjectData) -> None:
 
 
 def create_project(data: ProjectData, *, actor: User) -> Project:
-    """The creating coordinator becomes the project's first coordinator."""
+    """The creating coordinator becomes the project's first coordinator.
+
+    The URL slug comes from the public name, never the member name: project
+    URLs appear in public pages and calendar feeds.
+    """
     _check(data)
-    project = Project(slug=unique_slug(Project, data.name), **vars(data))
+    project = Project(
+        slug=unique_slug(Project, data.public_name or DEFAULT_PUBLIC_NAME), **vars(data)
+    )
     if actor.role == Role.coordinator:
         project.coordinators.append(actor)
     db.session.add(project)
