@@ -616,9 +616,20 @@ def scale_section(result: dict) -> list[str]:
         "",
         f"Seeded in {seed['seconds']} s: {counts['workday']:,} workdays, "
         f"{counts['shift']:,} shifts, {counts['user']:,} people, "
-        f"{counts['signup']:,} sign-ups. Public feed: {result['events']['gardenhub']} "
+        f"{counts['signup']:,} sign-ups, {counts.get('plot', 0):,} plots "
+        f"({counts.get('plot_assignment', 0):,} assigned, "
+        f"{counts.get('plot_request', 0):,} waiting requests), "
+        f"{counts.get('task', 0):,} tasks "
+        f"({counts.get('task_assignment', 0):,} task assignments). "
+        f"Public feed: {result['events']['gardenhub']} "
         f"events (reference: {result['events']['reference']}); private feed of "
-        f"the busy volunteer: {seed['busy_upcoming_shifts']} upcoming shifts.",
+        f"the busy volunteer: {seed['busy_upcoming_shifts']} upcoming shifts"
+        + (
+            f", {seed['busy_tasks']} tasks and a plot renewal deadline "
+            "(GardenHub only; the reference lists shifts)."
+            if seed.get("busy_tasks")
+            else "."
+        ),
         "",
         "| endpoint | GardenHub req/s | reference req/s | ratio | target | met "
         "| GH p50 / p99 ms | ref p50 / p99 ms | GH worker peak RSS MiB |",

@@ -12,11 +12,21 @@ a few seconds and 10x well under two minutes. At scale 1:
 - a "busy workday" tomorrow (10 shifts, 100 sign-ups);
 - a "busy volunteer" with ~40 upcoming confirmed shifts and a private feed token;
 - 20 "racers" without sign-ups and one empty race shift (capacity 10) per round
-  of the concurrent sign-up measurement.
+  of the concurrent sign-up measurement;
+- 500 plots (100 per garden: 2x2 beds with 1-unit paths on a map of at least
+  40x30), ~70% assigned to volunteers for the current season (the calendar
+  year), 200 waiting plot requests, two coordinators per garden; renewals for
+  next year are open at the first garden;
+- 2,000 tasks (about a third tied to a workday of their project, due dates over
+  the same two years, a few without) with ~2,000 task assignments for the
+  in-progress and done ones;
+- the busy volunteer also holds a plot at the first garden (its renewal deadline
+  is in the feed window) and 3 tasks due inside the feed window.
 
-`--scale N` multiplies workdays, shifts, volunteers and sign-ups; the time span
-stays two years, so the data gets denser. Usage (the database must hold the
-migrated, empty schema, or pass --reset to empty it first):
+`--scale N` multiplies workdays, shifts, volunteers, sign-ups, plots, plot
+requests and tasks; the time span stays two years, so the data gets denser (and
+the plot maps bigger). Usage (the database must hold the migrated, empty schema,
+or pass --reset to empty it first):
 
     GARDENHUB_SQLALCHEMY_DATABASE_URI=postgresql+psycopg://postgres@127.0.0.1/db \\
         .venv/bin/python bench/seed.py --scale 1 --reset --out /tmp/seed.json
@@ -25,13 +35,14 @@ migrated, empty schema, or pass --reset to empty it first):
 import argparse
 import hashlib
 import json
+import math
 import os
 import random
 import secrets
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from zoneinfo import ZoneInfo
 
@@ -59,6 +70,31 @@ RACERS = 20
 RACE_ROUNDS = 5
 RACE_CAPACITY = 10
 HORIZON = timedelta(days=365)
+PLOTS_PER_GARDEN = 100
+PLOT_COLUMNS = 13  # at 1x; the map grows by sqrt(scale) each way
+ASSIGNED_SHARE = 0.75  # of the non-communal plots; ~3% inactive, ~3% reserved
+REQUESTS_PER_GARDEN = 40
+TASKS = 2000
+TASK_ON_WORKDAY_SHARE = 0.35
+TASK_UNDATED_SHARE = 0.12
+FEES = [2500, 3000, 4000, 2000, None]  # seasonal fee per garden, in cents
+TASK_TITLES = [
+    "Turn the compost",
+    "Fix the shed door hinge",
+    "Bring tomato seedlings",
+    "Repair the water butt",
+    "Mow the paths",
+    "Sharpen the secateurs",
+    "Order woodchip for the paths",
+    "Paint the noticeboard",
+    "Sort the seed box",
+    "Clear the pond of leaves",
+    "Collect manure from the stables",
+    "Mend the fence by the gate",
+    "Water the seedlings on Tuesday",
+    "Build a bug hotel",
+    "Label the herb beds",
+]
 
 GARDENS = [
     ("Riverside Community Garden", "riverside", "Uferweg 3, Berlin", "Europe/Berlin"),
@@ -80,7 +116,9 @@ SHIFT_NAMES = ["Weeding", "Watering", "Compost", "Harvest and tidy-up"]
 CAPACITIES = [4, 5, 6, 8, 10, 12]
 
 COLUMNS = {
-    "garden": "id name slug address description timezone latitude longitude created_at",
+    "garden": "id name slug address description timezone latitude longitude "
+    "created_at map_width map_height season_name season_starts_on season_ends_on "
+    "renewal_deadline next_season_name next_season_starts_on next_season_ends_on",
     "user": "id email display_name phone password_hash role is_active is_guest "
     "shows_name is_discreet feed_shows_waitlist session_token created_at "
     "last_login_at",
@@ -98,7 +136,29 @@ COLUMNS = {
     "signup": "id shift_id volunteer_id added_by_id status created_at confirmed_at "
     "offered_at offer_expires_at cancelled_at",
     "feed_token": "id user_id name token_hash created_at last_used_at revoked_at",
+    "garden_coordinator": "garden_id user_id",
+    "plot": "id garden_id label size size_unit kind status x y width height notes "
+    "fee_cents created_at",
+    "plot_assignment": "id plot_id gardener_id season_name starts_on ends_on "
+    "assigned_by_id created_at ended_at renewed_at fee_status",
+    "plot_request": "id garden_id requester_id min_size needs_accessible notes "
+    "status created_at confirmed_at missed_offers closed_at lapse_reason",
+    "task": "id project_id workday_id title description due_on people_needed "
+    "priority status is_public done_at done_note created_by_id created_at "
+    "updated_at revision",
+    "task_assignment": "id task_id volunteer_id assigned_by_id created_at "
+    "released_at released_by_id",
 }
+
+
+def row_label(n: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: plot rows are lettered like the plot blocks."""
+    letters = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 @dataclass
@@ -125,6 +185,28 @@ class Seeder:
         self.next_id = {table: 1 for table in COLUMNS}
         self.password_hash = generate_password_hash(PASSWORD)  # once, for everyone
         self.info: dict = {"scale": scale, "password": PASSWORD}
+        self.inactive: set[int] = set()
+        # Plots are handed out for the calendar year; renewals for the next one
+        # are open at the first garden, with a deadline three weeks from now.
+        today = now.date()
+        self.season = (
+            str(today.year),
+            date(today.year, 1, 1),
+            date(today.year, 12, 31),
+        )
+        self.next_season = (
+            str(today.year + 1),
+            date(today.year + 1, 1, 1),
+            date(today.year + 1, 12, 31),
+        )
+        self.renewal_deadline = min(today + timedelta(days=21), self.season[2])
+        columns = max(PLOT_COLUMNS, round(PLOT_COLUMNS * math.sqrt(scale)))
+        rows = math.ceil(PLOTS_PER_GARDEN * scale / columns)
+        # 2x2 plots, a 1-unit path around each: 3 units per plot, plus the edge.
+        self.plot_grid = (columns, rows)
+        self.map_size = (max(40, 3 * columns + 1), max(30, 3 * rows + 1))
+        if max(self.map_size) > 200:
+            sys.exit(f"scale {scale}: the plot map would exceed 200x200 units")
 
     def new_id(self, table: str) -> int:
         value = self.next_id[table]
@@ -141,6 +223,9 @@ class Seeder:
 
     def user(self, email: str, name: str, role: str = "volunteer", **flags) -> int:
         user_id = self.new_id("user")
+        is_active = flags.get("is_active", True)
+        if not is_active:
+            self.inactive.add(user_id)
         self.add(
             "user",
             user_id,
@@ -149,7 +234,7 @@ class Seeder:
             None,
             self.password_hash,
             role,
-            flags.get("is_active", True),
+            is_active,
             False,
             flags.get("shows_name", self.rng.random() < 0.3),
             False,
@@ -203,6 +288,13 @@ class Seeder:
                 lat,
                 lon,
                 self.ago(800, 900),
+                *self.map_size,
+                *self.season,
+                *(
+                    (self.renewal_deadline, *self.next_season)
+                    if slug == GARDENS[0][1]
+                    else (None, None, None, None)
+                ),
             )
         for n in range(PROJECTS):
             project_id = self.new_id("project")
@@ -513,6 +605,262 @@ class Seeder:
         )
         self.info["feed_token"] = FEED_TOKEN
 
+    # -- plots and the plot waitlist -----------------------------------------------
+
+    def plots(self) -> None:
+        """Per garden: two coordinators, a grid of 2x2 plots with 1-unit paths,
+        most assigned for the current season (the busy volunteer holds one at the
+        first garden), and a waitlist of people without a plot there."""
+        self.active_volunteers = [
+            v for v in self.volunteer_ids if v not in self.inactive
+        ]
+        season_name, starts_on, ends_on = self.season
+        season_start = datetime.combine(starts_on, clock(9), UTC)
+        columns, _ = self.plot_grid
+        count = PLOTS_PER_GARDEN * self.scale
+        for garden_id in range(1, len(GARDENS) + 1):
+            coordinators = [
+                self.coordinators[garden_id - 1],
+                self.coordinators[30 + garden_id - 1],
+            ]
+            for coordinator in coordinators:
+                self.add("garden_coordinator", garden_id, coordinator)
+            holders = self.rng.sample(self.active_volunteers, count)
+            if garden_id == 1:
+                holders[0] = self.busy_volunteer
+            gardeners: set[int] = set()
+            for n in range(count):
+                row, column = divmod(n, columns)
+                label = f"{row_label(row)}{column + 1}"
+                roll = self.rng.random()
+                kind = (
+                    "communal"
+                    if roll < 0.04
+                    else "accessible"
+                    if roll < 0.12
+                    else "in_ground"
+                    if roll < 0.37
+                    else "raised_bed"
+                )
+                size = {"accessible": 6.0, "communal": 16.0}.get(kind) or (
+                    self.rng.choice([4.0, 6.0, 8.0, 10.0])
+                )
+                fee_cents = None if kind == "communal" else FEES[garden_id - 1]
+                roll = self.rng.random()
+                if kind == "communal":
+                    status = "available"
+                elif roll < 0.03:
+                    status = "inactive"
+                elif roll < 0.06:
+                    status = "reserved"
+                elif roll < 0.06 + ASSIGNED_SHARE or not gardeners:
+                    status = "assigned"
+                else:
+                    status = "available"
+                plot_id = self.new_id("plot")
+                self.add(
+                    "plot",
+                    plot_id,
+                    garden_id,
+                    label,
+                    size,
+                    "m²",
+                    kind,
+                    status,
+                    1 + 3 * column,
+                    1 + 3 * row,
+                    2,
+                    2,
+                    "Wheelchair height" if kind == "accessible" else None,
+                    fee_cents,
+                    self.ago(400, 700),
+                )
+                if status != "assigned":
+                    continue
+                gardener = holders[len(gardeners)]
+                gardeners.add(gardener)
+                if gardener == self.busy_volunteer:
+                    self.info["busy_plot"] = f"{GARDENS[0][1]} {label}"
+                if self.rng.random() < 0.8:  # before the season starts
+                    created = season_start - timedelta(days=self.rng.uniform(1, 40))
+                else:
+                    created = self.ago(0, (self.now - season_start).days)
+                self.add(
+                    "plot_assignment",
+                    self.new_id("plot_assignment"),
+                    plot_id,
+                    gardener,
+                    season_name,
+                    starts_on,
+                    ends_on,
+                    self.rng.choice(coordinators),
+                    created,
+                    None,
+                    None,
+                    "due" if fee_cents else None,
+                )
+            self.plot_requests(garden_id, gardeners)
+
+    def plot_requests(self, garden_id: int, gardeners: set[int]) -> None:
+        """The garden's waitlist: people without a plot there, one request each."""
+        wanted = REQUESTS_PER_GARDEN * self.scale
+        pool = self.rng.sample(self.active_volunteers, wanted + len(gardeners))
+        requesters = [person for person in pool if person not in gardeners][:wanted]
+        for requester in requesters:
+            created = self.ago(1, 500)
+            self.add(
+                "plot_request",
+                self.new_id("plot_request"),
+                garden_id,
+                requester,
+                self.rng.choice([None, None, None, 4.0, 6.0, 8.0]),
+                self.rng.random() < 0.1,
+                "Happy to share a bed" if self.rng.random() < 0.1 else None,
+                "waiting",
+                created,
+                max(created, self.ago(0, 120)),
+                0,
+                None,
+                None,
+            )
+
+    # -- tasks -------------------------------------------------------------------------
+
+    def task(
+        self,
+        project_id: int,
+        title: str,
+        due: date | None,
+        *,
+        workday_id: int | None = None,
+        status: str | None = None,
+        people: int | None = None,
+        person: int | None = None,
+    ) -> None:
+        """One task; in-progress and done ones get their people (`person` first)."""
+        today = self.now.date()
+        if status is None:
+            if due is None:
+                weights = [45, 25, 25, 5]
+            elif due < today:
+                weights = [7, 8, 75, 10]
+            else:
+                weights = [60, 30, 5, 5]
+            status = self.rng.choices(
+                ["open", "in_progress", "done", "cancelled"], weights
+            )[0]
+        if people is None:
+            people = self.rng.choices([1, 2, 3], [60, 30, 10])[0]
+        if due is None:
+            created = self.ago(1, 700)
+        else:
+            noon = datetime.combine(due, clock(12), UTC)
+            created = noon - timedelta(days=self.rng.uniform(3, 60))
+            if created > self.now:
+                created = self.ago(0.1, 30)
+        done_at = None
+        if status == "done":
+            end = self.now
+            if due is not None:
+                end = min(end, datetime.combine(due, clock(18), UTC))
+            end = max(end, created)
+            done_at = created + self.rng.uniform(0, 1) * (end - created)
+            updated = done_at
+        else:
+            updated = min(created + timedelta(hours=self.rng.uniform(0, 240)), self.now)
+        coordinator = self.coordinators[project_id - 1]
+        task_id = self.new_id("task")
+        self.add(
+            "task",
+            task_id,
+            project_id,
+            workday_id,
+            title,
+            None
+            if self.rng.random() < 0.4
+            else "Tools are in the shed; ask a coordinator if unsure.",
+            due,
+            people,
+            self.rng.choices(["low", "normal", "high"], [25, 55, 20])[0],
+            status,
+            self.rng.random() < 0.3,
+            done_at,
+            "Done, all tidy." if done_at and self.rng.random() < 0.5 else None,
+            coordinator,
+            created,
+            updated,
+            0,
+        )
+        if status not in ("in_progress", "done"):
+            return
+        taken = people if status == "done" else self.rng.randint(1, people)
+        volunteers = self.rng.sample(self.active_volunteers, taken)
+        if person is not None:
+            volunteers[0] = person
+        until = done_at or self.now
+        for volunteer in volunteers:
+            self.add(
+                "task_assignment",
+                self.new_id("task_assignment"),
+                task_id,
+                volunteer,
+                coordinator if self.rng.random() < 0.4 else None,
+                created + self.rng.uniform(0, 1) * (until - created),
+                None,
+                None,
+            )
+
+    def tasks(self, workdays: list[Workday]) -> None:
+        """Tasks across the two years; about a third belong to a workday of their
+        project and are due on its (local) date, a few have no due date."""
+        by_project: dict[int, list[Workday]] = {}
+        for workday in workdays:
+            by_project.setdefault(workday.project, []).append(workday)
+        today = self.now.date()
+        for _ in range(TASKS * self.scale):
+            project_id = self.rng.randint(1, PROJECTS)
+            title = self.rng.choice(TASK_TITLES)
+            roll = self.rng.random()
+            if roll < TASK_ON_WORKDAY_SHARE and by_project.get(project_id):
+                workday = self.rng.choice(by_project[project_id])
+                local = workday.starts_at.astimezone(ZoneInfo(workday.zone))
+                self.task(project_id, title, local.date(), workday_id=workday.id)
+            elif roll < 1 - TASK_UNDATED_SHARE:
+                due = today + timedelta(days=self.rng.randint(-365, 365))
+                self.task(project_id, title, due)
+            else:
+                self.task(project_id, title, None)
+
+    def busy_tasks(self) -> None:
+        """Three tasks of the busy volunteer, due inside any feed window of at
+        least 30 days back and 90 ahead: two in progress, one done."""
+        today = self.now.date()
+        self.task(
+            1,
+            "Bring 20 tomato seedlings",
+            today + timedelta(days=4),
+            status="in_progress",
+            people=1,
+            person=self.busy_volunteer,
+        )
+        self.task(
+            1,
+            "Turn the compost",
+            today + timedelta(days=25),
+            status="in_progress",
+            people=2,
+            person=self.busy_volunteer,
+        )
+        self.task(
+            2,
+            "Mend the fence by the gate",
+            today - timedelta(days=6),
+            status="done",
+            people=1,
+            person=self.busy_volunteer,
+        )
+        self.info["busy_tasks"] = 3
+
     def build(self) -> None:
         self.shift_rows: dict[int, list] = {}
         self.people()
@@ -520,14 +868,16 @@ class Seeder:
         in_series = round(WORKDAYS * self.scale * SERIES_SHARE / SERIES_LENGTH)
         self.series(in_series)
         self.single_workdays(WORKDAYS * self.scale - in_series * SERIES_LENGTH)
+        regular = list(self.workdays)  # tasks stay off the special workdays below
         self.random_signups()
         self.busy_workday()
         self.race_shifts()
         self.feed_token()
-        # Plots (gardens/) and tasks (tasks/) are not modelled yet. When their
-        # tables land, add their bulk rows here, after the workdays: plot,
-        # plot_assignment, plot_request, task, task_assignment; then list their
-        # columns in COLUMNS so load() copies them.
+        # After everything else, so the random draws above (and with them the
+        # workdays and sign-ups) stay the same as before plots and tasks came.
+        self.plots()
+        self.tasks(regular)
+        self.busy_tasks()
         self.rows["shift"] = [tuple(row) for row in self.shift_rows.values()]
 
 
