@@ -59,8 +59,7 @@ def lock(obj: M) -> M:
     """
     session = Session.object_session(obj)
     mapper = type(obj)
-    identity = session.get_bind().dialect.name
-    if identity == "sqlite":
+    if session.get_bind().dialect.name == "sqlite":
         session.refresh(obj)
         return obj
     primary_key = mapper.__mapper__.primary_key[0]

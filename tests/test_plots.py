@@ -616,3 +616,15 @@ def test_season_dates_default_to_the_rest_of_the_year(garden):
     assert plots.current_season(garden, date(2027, 5, 1)) == plots.Season(
         "2027", date(2027, 5, 1), date(2027, 12, 31)
     )
+
+
+def test_a_plot_without_width_is_explained_not_a_crash(
+    client, auth, garden, coordinator
+):
+    auth.login(coordinator)
+    response = client.post(
+        f"/gardens/{garden.slug}/plots/new", data=plot_form(width="", height="")
+    )
+    assert response.status_code == 422
+    assert "This field is required." in response.get_data(as_text=True)
+    assert count(Plot) == 0

@@ -65,6 +65,21 @@ class GardenForm(FlaskForm):
         self.timezone.choices = {zone: zone for zone in timezones.zone_choices()}
 
 
+def fee_field() -> DecimalField:
+    return DecimalField(
+        "Seasonal fee (optional)",
+        places=2,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=100000, message="The fee cannot be negative."),
+        ],
+    )
+
+
+def size_unit_field() -> SelectField:
+    return SelectField("Unit", choices={"m²": "m²", "sq ft": "sq ft"})
+
+
 class PlotForm(FlaskForm):
     label = StringField(
         "Label",
@@ -80,7 +95,7 @@ class PlotForm(FlaskForm):
             NumberRange(min=0.01, max=100000, message="The size must be more than 0."),
         ],
     )
-    size_unit = SelectField("Unit", choices={"m²": "m²", "sq ft": "sq ft"})
+    size_unit = size_unit_field()
     x = IntegerField(
         "Column on the map", validators=[InputRequired(), NumberRange(0, 199)]
     )
@@ -90,21 +105,14 @@ class PlotForm(FlaskForm):
     width = IntegerField(
         "Width (map units)",
         default=1,
-        validators=[Optional(), NumberRange(1, 200)],
+        validators=[InputRequired(), NumberRange(1, 200)],
     )
     height = IntegerField(
         "Height (map units)",
         default=1,
-        validators=[Optional(), NumberRange(1, 200)],
+        validators=[InputRequired(), NumberRange(1, 200)],
     )
-    fee = DecimalField(
-        "Seasonal fee (optional)",
-        places=2,
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=100000, message="The fee cannot be negative."),
-        ],
-    )
+    fee = fee_field()
     notes = StringField(
         "Notes", filters=[strip], validators=[Optional(), Length(max=500)]
     )
@@ -132,7 +140,7 @@ class BlockForm(FlaskForm):
             NumberRange(min=0.01, max=100000, message="The size must be more than 0."),
         ],
     )
-    size_unit = SelectField("Unit", choices={"m²": "m²", "sq ft": "sq ft"})
+    size_unit = size_unit_field()
     x = IntegerField(
         "Left edge (column)",
         default=0,
@@ -152,14 +160,7 @@ class BlockForm(FlaskForm):
         default=1,
         validators=[InputRequired(), NumberRange(0, 10)],
     )
-    fee = DecimalField(
-        "Seasonal fee (optional)",
-        places=2,
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=100000, message="The fee cannot be negative."),
-        ],
-    )
+    fee = fee_field()
 
 
 class AssignPlotForm(FlaskForm):
