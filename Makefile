@@ -1,44 +1,54 @@
 # Everything a newcomer needs: `make run` serves the demo, `make test` runs the suite.
+# Each target installs only what it uses: serving needs the runtime, the tests
+# add their tools, the browser journeys add Playwright. A stamp per layer means
+# a second run installs nothing, and a changed pyproject.toml reinstalls.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 HOST ?= 127.0.0.1
 FLASK := $(BIN)/flask --app gardenhub
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: run test test-postgres e2e bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall only when the dependency list changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,e2e]'
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(PIP) -e .
 	touch $@
 
-run: $(VENV)/.installed
+$(VENV)/.test: $(VENV)/.runtime
+	$(PIP) -e '.[test]'
+	touch $@
+
+$(VENV)/.e2e: $(VENV)/.test
+	$(PIP) -e '.[test,e2e]'
+	touch $@
+
+run: $(VENV)/.runtime
 	GARDENHUB_ENV=development $(FLASK) db upgrade
 	GARDENHUB_ENV=development $(FLASK) demo
 	GARDENHUB_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed
+test: $(VENV)/.test
 	$(BIN)/ruff check gardenhub tests migrations $(wildcard bench)
 	$(BIN)/bandit --quiet --recursive gardenhub --severity-level high --confidence-level medium
 	$(BIN)/pytest
 
 # Needs GARDENHUB_TEST_DATABASE_URL; .ci/run provides a throw-away database.
-test-postgres: $(VENV)/.installed
+test-postgres: $(VENV)/.test
 	$(BIN)/pytest -m 'not browser'
 
-e2e: $(VENV)/.installed
+e2e: $(VENV)/.e2e
 	bash tests/browser/setup.sh
 	$(BIN)/pytest -m browser tests/browser
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.test
 	bash bench/run.sh
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.test
 	$(BIN)/ruff check gardenhub tests migrations $(wildcard bench)
 	$(BIN)/ruff format --check gardenhub tests migrations $(wildcard bench)
 

@@ -69,7 +69,7 @@ def create_app() -> Flask:
         return ", ".join(part for part in (row.garden, row.location) if part)
 
     def window() -> tuple[datetime, datetime]:
-        today = datetime.combine(date.today(), time(), UTC)
+        today = datetime.combine(datetime.now(UTC).date(), time(), UTC)
         return today - timedelta(days=back), today + timedelta(days=ahead)
 
     def calendar(name: str, events: list[Event], years: set[int]) -> Response:

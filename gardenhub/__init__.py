@@ -2,7 +2,15 @@
 
 from flask import Flask
 
-from gardenhub import cli, config, errors, extensions, security
+from gardenhub import (
+    cli,
+    config,
+    converters,
+    errors,
+    extensions,
+    formfields,
+    security,
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -18,7 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     config.finalize(app)
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.add_template_global(formfields.error_summary)
+    app.add_template_global(config.base_url)
     extensions.init_app(app)
+    converters.init_app(app)
     register_blueprints(app)
     security.init_app(app)
     errors.init_app(app)

@@ -1,11 +1,12 @@
 """Audit trail: who changed what and when, for coordinator and admin actions."""
 
+from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gardenhub.db import UTCDateTime, utcnow
+from gardenhub.db import UTCDateTime, unwrap, utcnow
 from gardenhub.extensions import db
 
 
@@ -24,6 +25,7 @@ class AuditEvent(db.Model):
 
 def record(actor, action: str, target, detail: str | None = None) -> AuditEvent:
     """Add an audit row to the current transaction (flushes to learn the id)."""
+    target = unwrap(target)
     if getattr(target, "id", None) is None:
         db.session.flush()
     event = AuditEvent(
@@ -35,3 +37,43 @@ def record(actor, action: str, target, detail: str | None = None) -> AuditEvent:
     )
     db.session.add(event)
     return event
+
+
+# What an audit row is about, for the audit page: each domain registers how to
+# name its own rows (one query per kind of row, whatever the page shows), so
+# this leaf never imports the domains.
+Describer = Callable[[object, list[int]], dict[int, tuple[str, str | None]]]
+_describers: dict[str, Describer] = {}
+
+
+def describes(target_type: str) -> Callable[[Describer], Describer]:
+    """Register `fn(viewer, ids) -> {id: (label, url or None)}` for a type."""
+
+    def register(fn: Describer) -> Describer:
+        _describers[target_type] = fn
+        return fn
+
+    return register
+
+
+def describe(viewer, events: list[AuditEvent]) -> dict[tuple, tuple[str, str | None]]:
+    """(target_type, target_id) -> (label, link) for every event's target."""
+    wanted: dict[str, set[int]] = {}
+    for event in events:
+        if event.target_id is not None:
+            wanted.setdefault(event.target_type, set()).add(event.target_id)
+    found = {}
+    for target_type, ids in wanted.items():
+        describer = _describers.get(target_type)
+        labels = describer(viewer, sorted(ids)) if describer else {}
+        for target_id in ids:
+            found[(target_type, target_id)] = labels.get(
+                target_id, (f"{target_type} #{target_id}", None)
+            )
+    return found
+
+
+def actions() -> list[str]:
+    return list(
+        db.session.scalars(select(AuditEvent.action).distinct().order_by("action"))
+    )

@@ -1,9 +1,11 @@
 """Flask CLI commands: demo data and the first admin."""
 
+import logging
 import time
 
 import click
 from flask import Flask, current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from gardenhub import config, demo
 from gardenhub.accounts import services as accounts
@@ -15,6 +17,7 @@ from gardenhub.me import services as me_services
 from gardenhub.notifications import delivery
 from gardenhub.workdays import reminders, signups
 
+log = logging.getLogger(__name__)
 users_cli = click.Group("users", help="Manage user accounts.")
 signups_cli = click.Group("signups", help="Sign-up housekeeping for cron.")
 
@@ -29,11 +32,15 @@ def create_admin(email: str, name: str, password: str) -> None:
         raise click.BadParameter("use 8 to 128 characters", param_hint="password")
     user = accounts.find_by_email(email)
     if user is None:
-        user = accounts.register(email, name, password, role=Role.admin)
+        user = accounts.create_account(
+            email, name, password, role=Role.admin, now=utcnow()
+        )
         message = f"Created admin {user.email}."
     else:
         user.role = Role.admin
         user.set_password(password)
+        user.is_guest = False
+        user.email_confirmed_at = user.email_confirmed_at or utcnow()
         message = f"{user.email} is now an admin; the password was reset."
     db.session.commit()
     click.echo(message)
@@ -95,11 +102,19 @@ def deliver_outbox(loop: bool, interval: float | None) -> None:
         return
     pause = interval or current_app.config["OUTBOX_POLL_SECONDS"]
     while True:
-        counts = delivery.deliver(now=utcnow())
-        click.echo(
-            f"sent {counts['sent']}, retry later {counts['retry']}, "
-            f"failed {counts['failed']}"
-        )
+        try:
+            counts = delivery.deliver(now=utcnow())
+        except SQLAlchemyError:
+            if not loop:
+                raise
+            # The database went away for a moment: keep the worker alive.
+            db.session.rollback()
+            log.warning("outbox delivery could not reach the database; retrying")
+        else:
+            click.echo(
+                f"sent {counts['sent']}, retry later {counts['retry']}, "
+                f"failed {counts['failed']}"
+            )
         if not loop:
             return
         time.sleep(pause)
@@ -124,11 +139,17 @@ privacy_cli = click.Group("privacy", help="Data retention.")
     help="Older than this (default GARDENHUB_RETENTION_DAYS).",
 )
 def retention(days: int | None) -> None:
-    """Pseudonymise people on past sign-ups and hours; counts stay."""
+    """Pseudonymise people on past sign-ups and hours (counts stay), and delete
+    old messages from the outbox."""
     days = days if days is not None else current_app.config["RETENTION_DAYS"]
-    moved = me_services.pseudonymise_past(days=days, now=utcnow())
+    now = utcnow()
+    moved = me_services.pseudonymise_past(days=days, now=now)
+    purged = me_services.purge_messages(days=days, now=now)
     db.session.commit()
-    click.echo(f"{moved} rows older than {days} days no longer name a person.")
+    click.echo(
+        f"{moved} rows older than {days} days no longer name a person; "
+        f"{purged} old messages deleted from the outbox."
+    )
 
 
 @click.command("backup")

@@ -4,7 +4,7 @@ import os
 import secrets
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, current_app, has_request_context, request
 
 
 class Defaults:
@@ -14,7 +14,12 @@ class Defaults:
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI = "sqlite:///gardenhub.sqlite"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    BASE_URL = "http://127.0.0.1:5000"
+    # The public address for absolute links (feeds, emails, QR codes). Required
+    # in production; in development it follows the address being served.
+    BASE_URL: str | None = None
+    # Behind this many reverse proxies (nginx: 1), trust their X-Forwarded-For
+    # and -Proto headers for the client's address. 0: the connection's own.
+    TRUSTED_PROXIES = 0
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -34,6 +39,16 @@ class Defaults:
     # GARDENHUB_RATELIMIT_STORAGE_URL=redis://host:6379/0 for several processes.
     RATELIMIT_STORAGE_URL = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # When that storage (Redis) is down, limits fall back to each process's
+    # memory and then fail open, with a logged warning: log-in never breaks
+    # because the limiter's storage did.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Registrations per client address that went through (an open day on
+    # shared Wi-Fi), every attempt per address in a burst, and per email.
+    REGISTER_LIMIT_PER_ADDRESS = "50 per hour"
+    REGISTER_BURST_PER_ADDRESS = "30 per minute"
+    REGISTER_LIMIT_PER_EMAIL = "5 per hour"
 
     # Past sign-ups and hours lose the person's identity after this many days
     # (flask privacy retention); counts and hours stay.
@@ -45,6 +60,11 @@ class Defaults:
     OFFER_CUTOFF_HOURS = 2
     MAX_SHIFT_CAPACITY = 10_000
     MAX_SERIES_OCCURRENCES = 200
+
+    # Check-in at the gate (and walk-ins) opens this long before a shift and
+    # closes this long after its workday ends; hours can be corrected later.
+    CHECK_IN_OPENS_HOURS = 2
+    CHECK_IN_CLOSES_HOURS = 12
 
     # Tasks still short of people this many days before they are due show up on
     # the coordinator's "needs attention" list.
@@ -106,8 +126,31 @@ def finalize(app: Flask) -> None:
             "\"$(python3 -c 'import secrets; print(secrets.token_hex(32))')\". "
             "For local development set GARDENHUB_ENV=development instead."
         )
-    config["BASE_URL"] = config["BASE_URL"].rstrip("/")
+    if config.get("BASE_URL"):
+        config["BASE_URL"] = config["BASE_URL"].rstrip("/")
+    elif not is_development(config):
+        raise ConfigError(
+            "GARDENHUB_BASE_URL is not set. In production GardenHub needs the "
+            "public address people use, for links in emails and calendar feeds, "
+            "for example: export GARDENHUB_BASE_URL=https://garden.example.org"
+        )
     config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URL"]
+
+
+# Outside a request in development (a CLI command) with no BASE_URL set.
+DEVELOPMENT_URL = "http://127.0.0.1:5000"
+
+
+def base_url() -> str:
+    """The address absolute links start with: GARDENHUB_BASE_URL, or (in
+    development, where it may be unset) the address this request came to,
+    so `make run PORT=8123` links to port 8123."""
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return configured
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return DEVELOPMENT_URL
 
 
 def _instance_secret_key(instance_path: str) -> str:

@@ -50,6 +50,12 @@ class UTCDateTime(TypeDecorator):
 M = TypeVar("M")
 
 
+def unwrap(obj: M) -> M:
+    """The row behind a proxy such as Flask-Login's `current_user`."""
+    get = getattr(obj, "_get_current_object", None)
+    return get() if callable(get) else obj
+
+
 def lock(obj: M) -> M:
     """Re-read `obj`'s row with a write lock held until the transaction ends.
 
@@ -57,6 +63,7 @@ def lock(obj: M) -> M:
     transaction there starts with BEGIN IMMEDIATE (below), which already holds
     the database write lock, so a plain refresh is enough.
     """
+    obj = unwrap(obj)
     session = Session.object_session(obj)
     mapper = type(obj)
     if session.get_bind().dialect.name == "sqlite":

@@ -96,8 +96,8 @@ def _find_project(slug: str) -> Project | None:
 def _ensure_user(login: DemoLogin) -> User:
     user = accounts.find_by_email(login.email)
     if user is None:
-        user = accounts.register(
-            login.email, login.name, login.password, role=login.role
+        user = accounts.create_account(
+            login.email, login.name, login.password, role=login.role, now=utcnow()
         )
     return user
 
@@ -106,7 +106,12 @@ def _ensure_neighbour(name: str, shows_name: bool) -> User:
     email = f"{name.lower()}@example.org"
     user = accounts.find_by_email(email)
     if user is None:
-        user = User(email=email, display_name=f"{name} (demo)", shows_name=shows_name)
+        user = User(
+            email=email,
+            display_name=f"{name} (demo)",
+            shows_name=shows_name,
+            email_confirmed_at=utcnow(),
+        )
         db.session.add(user)
     return user
 
@@ -168,6 +173,7 @@ def _seed_workdays(admin, coordinator, volunteer, neighbours, now: datetime) -> 
         ),
         WeeklyRule(weekdays=(5,), interval_weeks=1, starts_on=saturday, count=12),
         actor=coordinator,
+        now=now,
     )
     cleanup = workdays.create_workday(
         outreach,
@@ -181,6 +187,7 @@ def _seed_workdays(admin, coordinator, volunteer, neighbours, now: datetime) -> 
             shifts=[ShiftData("Litter picking", time(16), time(18), 4)],
         ),
         actor=coordinator,
+        now=now,
     )
     workshop = workdays.create_workday(
         outreach,
@@ -198,6 +205,7 @@ def _seed_workdays(admin, coordinator, volunteer, neighbours, now: datetime) -> 
             ],
         ),
         actor=coordinator,
+        now=now,
     )
     db.session.flush()
     first_saturday = db.session.scalars(

@@ -4,6 +4,7 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from gardenhub.extensions import db
@@ -28,6 +29,7 @@ class GardenHubError(Exception):
 TITLES = {
     400: "That request could not be handled",
     403: "You don't have access to this",
+    409: "Someone else changed this at the same moment",
     404: "Page not found",
     405: "That action is not allowed here",
     422: "Please check what you entered",
@@ -59,6 +61,28 @@ def init_app(app: Flask) -> None:
     def domain_error(error: GardenHubError):
         db.session.rollback()
         return render_error(error.status_code, error.message)
+
+    # Safety nets: every rule that a constraint guards is also checked by its
+    # service (with its own message); these answer when a race or a value slips
+    # past that check, so the loser never sees a 500. Logged, to be fixed where
+    # it comes from.
+    @app.errorhandler(IntegrityError)
+    def conflict(error: IntegrityError):
+        db.session.rollback()
+        log.warning("database constraint refused a change on %s", request.path)
+        return render_error(
+            409,
+            "Someone else made the same change at the same moment, so nothing was "
+            "saved. Go back, reload the page and check before trying again.",
+        )
+
+    @app.errorhandler(DataError)
+    def bad_value(error: DataError):
+        db.session.rollback()
+        log.warning("database refused a value on %s", request.path)
+        return render_error(
+            400, "A value was too long or too large to save, so nothing was saved."
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,11 +1,14 @@
-"""Security headers on every response, session time limits, and rate limits."""
+"""Security headers on every response, session time limits, rate limits, and
+the edge check that keeps control characters out of addresses and forms."""
 
+import re
 import time
 from datetime import timedelta
 
-from flask import Flask, flash, request, session
+from flask import Flask, abort, current_app, flash, request, session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gardenhub.extensions import limiter
 
@@ -34,7 +37,16 @@ def email_key() -> str:
 # for more than a few minutes.
 LOGIN_PER_IP = "30 per minute;300 per hour"
 LOGIN_PER_ACCOUNT = "10 per 5 minutes"
-REGISTER_PER_IP = "10 per hour"
+# Registration limits are settings (config.Defaults): an open day on shared
+# Wi-Fi is many people on one address, so the per-address hourly limit counts
+# only registrations that went through, the burst counts every attempt, and
+# one email address can be tried only a few times.
+
+
+def _setting(name: str):
+    return lambda: current_app.config[name]
+
+
 RESET_PER_IP = "10 per 15 minutes"
 RESET_PER_ACCOUNT = "3 per 15 minutes"
 
@@ -46,9 +58,24 @@ def limit_login(view):
     return limiter.limit(LOGIN_PER_ACCOUNT, methods=["POST"], key_func=email_key)(view)
 
 
+def _went_through(response) -> bool:
+    return response.status_code == 302
+
+
 def limit_registration(view):
+    view = limiter.limit(
+        _setting("REGISTER_BURST_PER_ADDRESS"),
+        methods=["POST"],
+        key_func=get_remote_address,
+    )(view)
+    view = limiter.limit(
+        _setting("REGISTER_LIMIT_PER_ADDRESS"),
+        methods=["POST"],
+        key_func=get_remote_address,
+        deduct_when=_went_through,
+    )(view)
     return limiter.limit(
-        REGISTER_PER_IP, methods=["POST"], key_func=get_remote_address
+        _setting("REGISTER_LIMIT_PER_EMAIL"), methods=["POST"], key_func=email_key
     )(view)
 
 
@@ -77,7 +104,34 @@ def _limits(app: Flask) -> tuple[timedelta, timedelta]:
     )
 
 
+# C0 controls and DEL: never part of a real address or query.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def refuse_control_characters() -> None:
+    """A 400 for control characters in the path or query, or a NUL anywhere in
+    a form. Text fields refuse the other control characters themselves, with a
+    message next to the field (`gardenhub.formfields`)."""
+    if _CONTROL.search(request.path) or any(
+        _CONTROL.search(key) or _CONTROL.search(value)
+        for key, value in request.args.items(multi=True)
+    ):
+        abort(400, "Web addresses cannot contain control characters.")
+    if request.method == "POST" and any(
+        "\x00" in key or "\x00" in value
+        for key, value in request.form.items(multi=True)
+    ):
+        abort(400, "The form contained a NUL character, so nothing was saved.")
+
+
 def init_app(app: Flask) -> None:
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        # Behind nginx the connection comes from the proxy; its headers say who
+        # the client is (rate limits per person, not one shared bucket).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.before_request(refuse_control_characters)
+
     @app.before_request
     def enforce_session_limits():
         if request.endpoint == "static" or not current_user.is_authenticated:

@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from gardenhub.extensions import db
 
@@ -24,3 +25,19 @@ def unique_slug(model, text: str) -> str:
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def add_with_unique_slug(obj, text: str, *, attempts: int = 5) -> None:
+    """Give `obj` the slug `unique_slug` makes from `text` and add it. When
+    another request took that slug a moment ago (the unique index refuses it),
+    take the next free one, as if the two had come one after the other."""
+    model = type(obj)
+    for _ in range(attempts):
+        obj.slug = unique_slug(model, text)
+        try:
+            with db.session.begin_nested():
+                db.session.add(obj)
+            return
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"no free slug for {model.__name__} after {attempts} tries")

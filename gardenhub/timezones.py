@@ -1,9 +1,19 @@
-"""Stored UTC times to a garden's local time and back, plus Jinja filters."""
+"""Stored UTC times to a garden's local time and back, plus Jinja filters.
 
-from datetime import UTC, date, datetime, time
+Every "today" in GardenHub is a garden's local date (`local_today`), never the
+server's or UTC's.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import Flask
+
+from gardenhub.errors import GardenHubError
+
+
+class LocalTimeError(GardenHubError):
+    """A wall-clock time that a daylight-saving change skips or repeats."""
 
 
 def zone(name: str) -> ZoneInfo:
@@ -24,13 +34,57 @@ def zone_choices() -> list[str]:
     )
 
 
-def to_utc(day: date, clock: time, tz_name: str) -> datetime:
+def _shift_words(delta: timedelta) -> str:
+    minutes = int(abs(delta).total_seconds() // 60)
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minutes"
+
+
+def local_time_problem(day: date, clock: time, tz_name: str) -> str | None:
+    """Why `clock` on `day` is not one clear instant in `tz_name`, or None.
+
+    On the night clocks go forward, times in the gap never happen; on the night
+    they go back, times in the overlap happen twice.
+    """
+    zone = ZoneInfo(tz_name)
+    first = datetime.combine(day, clock, tzinfo=zone)
+    second = first.replace(fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return None
+    shift = _shift_words(first.utcoffset() - second.utcoffset())
+    when = f"{clock:%H:%M} on {day:%a %d %b %Y}"
+    round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if round_trip != first.replace(tzinfo=None):
+        return (
+            f"{when} does not exist in {tz_name}: the clocks go forward {shift} "
+            "around then. Pick an earlier or a later time."
+        )
+    return (
+        f"{when} happens twice in {tz_name}: the clocks go back {shift} around "
+        "then. Pick an earlier or a later time, so everyone's calendar shows the "
+        "same hour."
+    )
+
+
+def to_utc(
+    day: date, clock: time, tz_name: str, *, field: str | None = None
+) -> datetime:
     """Local wall-clock time in `tz_name` to an aware UTC datetime.
 
-    A time that does not exist (skipped by a DST change) moves forward with the
-    clock; an ambiguous one takes its first occurrence (fold=0).
+    Raises LocalTimeError (naming `field`) for a time that a daylight-saving
+    change skips or repeats: nothing is moved silently.
     """
-    local = datetime.combine(day, clock, tzinfo=ZoneInfo(tz_name))
+    problem = local_time_problem(day, clock, tz_name)
+    if problem:
+        raise LocalTimeError(problem, field=field)
+    return datetime.combine(day, clock, tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
+
+
+def day_start_utc(day: date, tz_name: str) -> datetime:
+    """The instant `day` begins in `tz_name` (for reports over local dates)."""
+    local = datetime.combine(day, time(), tzinfo=ZoneInfo(tz_name))
     return local.astimezone(UTC)
 
 

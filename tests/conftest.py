@@ -120,6 +120,7 @@ def make_user(app):
         **fields,
     ) -> User:
         n = next(counter)
+        fields.setdefault("email_confirmed_at", datetime.now(UTC))
         user = User(
             display_name=name or f"Person {n}",
             email=email or f"person{n}@example.org",

@@ -67,7 +67,7 @@ def test_check_in_is_for_the_projects_coordinators(
 def test_someone_not_on_the_roster_is_offered_walk_in(
     client, auth, coordinator, project, make_workday, make_signup
 ):
-    shift = make_workday(project=project, capacities=(1,)).shifts[0]
+    shift = make_workday(project=project, capacities=(1,), days=0.05).shifts[0]
     make_signup(shift)
     waiting = make_signup(shift)
     auth.login(coordinator)
@@ -79,7 +79,7 @@ def test_someone_not_on_the_roster_is_offered_walk_in(
 def test_walk_in_guest_is_checked_in_and_capacity_still_holds(
     client, auth, coordinator, project, make_workday, make_signup
 ):
-    shift = make_workday(project=project, capacities=(1,)).shifts[0]
+    shift = make_workday(project=project, capacities=(1,), days=0.05).shifts[0]
     make_signup(shift)
     auth.login(coordinator)
     client.post(f"/shifts/{shift.id}/walk-in", data={"name": "Walk-in Wally"})
@@ -101,7 +101,7 @@ def test_walk_in_guest_is_checked_in_and_capacity_still_holds(
 def test_credited_hours_can_be_adjusted_within_a_day(
     client, auth, coordinator, project, make_workday, make_signup
 ):
-    signup = make_signup(make_workday(project=project).shifts[0])
+    signup = make_signup(make_workday(project=project, days=0.05).shifts[0])
     services.check_in(signup, actor=coordinator, now=utcnow())
     db.session.commit()
     auth.login(coordinator)
@@ -131,7 +131,7 @@ def test_absence_is_private_to_coordinators(
     services.check_in(
         db.session.scalars(select(Signup).where(Signup.volunteer_id == came.id)).one(),
         actor=coordinator,
-        now=utcnow(),
+        now=workday.starts_at,
     )
     db.session.commit()
     auth.login(coordinator)
@@ -159,7 +159,16 @@ def log(client, project, **overrides):
     [
         ({"hours": "25"}, "Use 0.25 to 24 hours."),
         ({"hours": "-1"}, "Use 0.25 to 24 hours."),
-        ({"worked_on": "2099-01-01"}, "The date is in the future."),
+        (
+            {"worked_on": (utcnow().date() + timedelta(days=30)).isoformat()},
+            "The date is in the future.",
+        ),
+        ({"worked_on": "0001-01-01"}, "Pick a date between"),
+        ({"worked_on": "9999-12-31"}, "Pick a date between"),
+        ({"hours": "sNaN"}, "Enter a number."),
+        ({"hours": "NaN"}, "Enter a number."),
+        ({"hours": "Infinity"}, "Enter a number."),
+        ({"description": "Weeding\x07"}, "Use one line of plain text"),
         ({"description": ""}, "This field is required."),
     ],
 )
@@ -318,7 +327,7 @@ def test_funder_report_hides_small_counts(
             )
             db.session.add(signup)
             db.session.flush()
-            services.check_in(signup, actor=coordinator, now=utcnow())
+            services.check_in(signup, actor=coordinator, now=workday.starts_at)
     db.session.commit()
     auth.login(coordinator)
     today = utcnow().date()

@@ -61,6 +61,11 @@ OWNER_OR_MANAGERS = {**MANAGERS, "volunteer": OK}
 # endpoint: (url with {placeholders}, {method: expectations})
 MATRIX = {
     "accounts.audit_trail": ("/admin/audit", {"GET": ADMINS}),
+    "accounts.check_email": ("/register/check-email", {"GET": PUBLIC}),
+    "accounts.confirm_email": (
+        "/register/confirm/forged",
+        {"GET": PUBLIC, "POST": PUBLIC},
+    ),
     "accounts.change_password": (
         "/profile/password",
         {"GET": LOGGED_IN, "POST": LOGGED_IN},
@@ -101,6 +106,7 @@ MATRIX = {
     ),
     "hours.exports": ("/exports", {"GET": COORDINATORS}),
     "hours.funder_report": ("/reports/funders", {"GET": COORDINATORS}),
+    "hours.funder_report_csv": ("/reports/funders.csv", {"GET": COORDINATORS}),
     "hours.letter": ("/my/hours/letters/{letter}", {"GET": OWNER}),
     "hours.make_letter": ("/my/hours/letter", {"POST": LOGGED_IN}),
     "hours.my_hours": ("/my/hours", {"GET": LOGGED_IN, "POST": LOGGED_IN}),

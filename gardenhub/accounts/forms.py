@@ -1,16 +1,22 @@
 """Forms for registration, log-in, profile, password and roles."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from gardenhub.accounts.models import Role
-from gardenhub.formfields import strip
+from gardenhub.formfields import BaseForm, DateField, strip
 
 PASSWORD_RULE = Length(min=8, max=128, message="Use 8 to 128 characters.")
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(BaseForm):
     email = EmailField(
         "Email",
         filters=[strip],
@@ -36,7 +42,7 @@ class RegistrationForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(
         "Email",
         validators=[InputRequired(), Length(max=254)],
@@ -50,7 +56,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me logged in on this device")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     display_name = StringField(
         "Name shown in GardenHub",
         filters=[strip],
@@ -78,7 +84,7 @@ class ProfileForm(FlaskForm):
     )
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(BaseForm):
     current_password = PasswordField(
         "Current password",
         validators=[InputRequired(), Length(max=128)],
@@ -91,13 +97,13 @@ class PasswordForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(BaseForm):
     email = EmailField(
         "Email", filters=[strip], validators=[InputRequired(), Email(), Length(max=254)]
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     new_password = PasswordField(
         "New password",
         validators=[InputRequired(), PASSWORD_RULE],
@@ -105,5 +111,23 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BaseForm):
     role = SelectField("Role", choices={r.value: r.value.title() for r in Role})
+
+
+class AuditFilterForm(BaseForm):
+    class Meta:
+        csrf = False  # a GET filter
+
+    actor = SelectField("Who", coerce=int, validators=[Optional()])
+    action = SelectField("Action", validators=[Optional()])
+    starts_on = DateField("From", validators=[Optional()])
+    ends_on = DateField("Until", validators=[Optional()])
+
+    def set_choices(self, actors, actions) -> None:
+        self.actor.choices = {0: "Anyone"} | {a.id: a.display_name for a in actors}
+        self.action.choices = {"": "Any action"} | {a: a for a in actions}
+
+    def validate_ends_on(self, field):
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError("The end date is before the start date.")

@@ -41,6 +41,11 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(20), default=Role.volunteer)
     is_active: Mapped[bool] = mapped_column(default=True)
     is_guest: Mapped[bool] = mapped_column(default=False)
+    # A record that stands in for a deleted or aged-out person ("Former
+    # volunteer"); retention recognises these by the flag, never by the name.
+    is_pseudonym: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # An account works once its owner opened the link sent to the address.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     shows_name: Mapped[bool] = mapped_column(default=False)
     # Neutral wording in private feeds (and later messages): no project names.
     is_discreet: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -1,9 +1,11 @@
 """Registration, authentication, passwords and roles."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from gardenhub import audit, tokens
@@ -31,22 +33,140 @@ def find_by_email(email: str) -> User | None:
     ).first()
 
 
+CONFIRM_DAYS = 7
+
+
 def register(
-    email: str, display_name: str, password: str, *, role: Role = Role.volunteer
-) -> User:
-    """Create an account; AccountError (field "email") when the email is taken."""
-    if find_by_email(email) is not None:
-        raise AccountError(
-            "An account with this email already exists. Log in, or use another email.",
-            field="email",
-        )
+    email: str,
+    display_name: str,
+    password: str,
+    *,
+    now: datetime,
+    next_url: str | None = None,
+) -> None:
+    """Start an account: the answer is the same whether the address is new or
+    known, so nobody can test who belongs to a group.
+
+    A new address gets an account that works once the link sent to it is
+    opened (`confirm_email`). An address that is already known gets a message
+    instead: "someone tried to register with your address", with a way to log
+    in or set a password. Either way one password hash is computed and one
+    message is queued. A registration racing another for the same address
+    gets the same answer.
+    """
+    known = find_by_email(email)
+    hashed = generate_password_hash(password)
+    if known is not None:
+        _answer_known_address(known, now=now, next_url=next_url)
+        return
     user = User(
-        email=normalize_email(email), display_name=display_name.strip(), role=role
+        email=normalize_email(email),
+        display_name=display_name.strip(),
+        password_hash=hashed,
+        created_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:  # the same address, registered a moment ago
+        _answer_known_address(find_by_email(email), now=now, next_url=next_url)
+        return
+    send_confirmation(user, now=now, next_url=next_url)
+
+
+def _answer_known_address(known: User, *, now: datetime, next_url: str | None) -> None:
+    if known.email_confirmed_at is None and not known.is_guest:
+        send_confirmation(known, now=now, next_url=next_url)
+        return
+    notifications.queue(
+        known,
+        "registration_attempt",
+        now=now,
+        login_url=notifications.base_url() + url_for("accounts.login"),
+        reset_url=notifications.base_url() + url_for("accounts.forgot_password"),
+    )
+
+
+def send_confirmation(user: User, *, now: datetime, next_url: str | None) -> None:
+    """Queue the link that makes a new account work (valid for a week)."""
+    token = tokens.make("confirm-email", [user.id, user.email, next_url or ""])
+    notifications.queue(
+        user,
+        "confirm_email",
+        now=now,
+        confirm_url=notifications.base_url()
+        + url_for("accounts.confirm_email", token=token),
+        days=CONFIRM_DAYS,
+    )
+
+
+def create_account(
+    email: str, display_name: str, password: str, *, role: Role, now: datetime
+) -> User:
+    """An account that works at once (the admin command; demo data)."""
+    user = User(
+        email=normalize_email(email),
+        display_name=display_name.strip(),
+        role=role,
+        created_at=now,
+        email_confirmed_at=now,
     )
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def confirmation_for(token: str) -> tuple[User, str] | None:
+    """The account and the page to go to after a confirmation link, or None
+    when the link is forged, expired or for an address the account no
+    longer has."""
+    payload = tokens.read("confirm-email", token, max_age=CONFIRM_DAYS * 86400)
+    if not payload:
+        return None
+    user = db.session.get(User, payload[0])
+    if user is None or user.email != payload[1] or not user.is_active:
+        return None
+    return user, payload[2]
+
+
+def confirm_email(user: User, *, now: datetime) -> None:
+    """The owner opened the link: the account works from now on."""
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+        user.last_login_at = now
+
+
+def find_or_add_person(
+    *,
+    actor: User,
+    email: str | None = None,
+    name: str | None = None,
+    phone: str | None = None,
+) -> User:
+    """The person a coordinator means on a roster or at the gate: the account
+    (or earlier guest) with this email, else a new guest with this name.
+
+    Raises AccountError when there is neither an account with the email nor a
+    name to add a guest by, or the account is disabled.
+    """
+    if email:
+        person = find_by_email(email)
+        if person is not None:
+            if not person.is_active and not person.is_guest:
+                raise AccountError("That account is disabled.", field="email")
+            return person
+        if not name:
+            raise AccountError(
+                "Nobody has an account with that email; add them as a guest by name.",
+                field="email",
+            )
+    if not name:
+        raise AccountError(
+            "Give the email of someone with an account, or a guest's name.",
+            field="name",
+        )
+    return add_guest(name, actor=actor, phone=phone, email=email)
 
 
 def add_guest(
@@ -85,18 +205,37 @@ def active_coordinators() -> list[User]:
     )
 
 
+@dataclass(frozen=True)
+class LogIn:
+    """The outcome of a log-in: the account, or why there is none. Only the
+    person who typed the right password learns that the address awaits its
+    confirmation (and a fresh link is on its way)."""
+
+    user: User | None = None
+    awaits_confirmation: bool = False
+
+
 def authenticate(
-    email: str, password: str, *, now: datetime | None = None
-) -> User | None:
-    """The active account with these credentials, or None (never says why)."""
+    email: str,
+    password: str,
+    *,
+    now: datetime | None = None,
+    next_url: str | None = None,
+) -> LogIn:
+    """The active, confirmed account with these credentials; otherwise an
+    empty LogIn that never says whether the address exists."""
     user = find_by_email(email)
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password)
-        return None
+        return LogIn()
     if not user.check_password(password) or not user.is_active or user.is_guest:
-        return None
-    user.last_login_at = now or utcnow()
-    return user
+        return LogIn()
+    now = now or utcnow()
+    if user.email_confirmed_at is None:
+        send_confirmation(user, now=now, next_url=next_url)
+        return LogIn(awaits_confirmation=True)
+    user.last_login_at = now
+    return LogIn(user)
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -153,20 +292,26 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
         audit.record(actor, "user.enable" if active else "user.disable", user)
 
 
+def _password_stamp(user: User) -> str:
+    # The hash ties a reset token to the current password: a change (or a use
+    # of the token) makes it worthless. A guest has no password yet.
+    return (user.password_hash or "guest")[-16:]
+
+
 def request_password_reset(email: str, *, now: datetime) -> None:
-    """Queue a reset link if an active account has this email; otherwise do
-    nothing, so the answer never reveals whether the email exists."""
+    """Queue a reset link if an active account (or a guest a coordinator added
+    with this address) has this email; otherwise do nothing, so the answer
+    never reveals whether the email exists."""
     user = find_by_email(email)
-    if user is None or not user.is_active or user.is_guest:
+    if user is None or not user.is_active or user.is_pseudonym:
         return
-    # The hash ties the token to the current password: a change (or a use of
-    # the token) makes it worthless.
-    token = tokens.make("password-reset", [user.id, user.password_hash[-16:]])
+    token = tokens.make("password-reset", [user.id, _password_stamp(user)])
     notifications.queue(
         user,
         "password_reset",
         now=now,
-        reset_url=f"{notifications.base_url()}/password/reset/{token}",
+        reset_url=notifications.base_url()
+        + url_for("accounts.reset_password", token=token),
     )
 
 
@@ -177,17 +322,17 @@ def user_for_reset(token: str) -> User | None:
     if not payload:
         return None
     user = db.session.get(User, payload[0])
-    if (
-        user is None
-        or not user.is_active
-        or not user.password_hash
-        or user.password_hash[-16:] != payload[1]
-    ):
+    if user is None or not user.is_active or _password_stamp(user) != payload[1]:
         return None
     return user
 
 
-def reset_password(user: User, new: str) -> None:
-    """Single use: the new hash invalidates the token; other sessions end."""
+def reset_password(user: User, new: str, *, now: datetime | None = None) -> None:
+    """Single use: the new hash invalidates the token; other sessions end.
+    The link proved the address, so an unconfirmed account is confirmed and a
+    guest with this address becomes an account of their own."""
     user.set_password(new)
     user.rotate_session_token()
+    user.is_guest = False
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now or utcnow()

@@ -1,10 +1,12 @@
 """Log-in, registration, profile and the admin's user list."""
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -16,9 +18,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from gardenhub import security
+from gardenhub import audit, security
 from gardenhub.accounts import services
 from gardenhub.accounts.forms import (
+    AuditFilterForm,
     ForgotPasswordForm,
     LoginForm,
     PasswordForm,
@@ -29,17 +32,21 @@ from gardenhub.accounts.forms import (
 )
 from gardenhub.accounts.models import Role, User
 from gardenhub.accounts.permissions import admin_required
+from gardenhub.accounts.privacy import visible_name
 from gardenhub.audit import AuditEvent
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.timezones import day_start_utc
 
 bp = Blueprint("accounts", __name__)
 
 
-def safe_next(target: str | None) -> str:
-    """Only same-site relative paths; anything else (https://x, //x, \\x) goes home."""
-    if target:
+@bp.app_template_global()
+def safe_path(target: str | None) -> str | None:
+    """`target` if it is a same-site relative path, else None (https://x, //x,
+    \\x): the only kind of `next` a page may carry or follow."""
+    if target and len(target) <= 500:
         parts = urlsplit(target)
         if (
             not parts.scheme
@@ -48,7 +55,12 @@ def safe_next(target: str | None) -> str:
             and not target.startswith(("//", "/\\"))
         ):
             return target
-    return url_for("workdays.home")
+    return None
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after logging in or registering: a safe `next`, or home."""
+    return safe_path(target) or url_for("workdays.home")
 
 
 def _start_session(user: User, remember: bool = False) -> None:
@@ -61,39 +73,70 @@ def _start_session(user: User, remember: bool = False) -> None:
 @form_view
 @security.limit_registration
 def register():
+    """The same answer for a new and a known address (see services.register)."""
     if current_user.is_authenticated:
-        return redirect(url_for("workdays.home"))
+        return redirect(safe_next(request.args.get("next")))
     form = RegistrationForm()
     if form.validate_on_submit():
-        try:
-            user = services.register(
-                form.email.data, form.display_name.data, form.password.data
-            )
-        except services.AccountError as error:
-            form[error.field].errors.append(error.message)
-        else:
-            db.session.commit()
-            _start_session(user)
-            flash("Welcome to GardenHub! Your account is ready.", "success")
-            return redirect(safe_next(request.args.get("next")))
+        services.register(
+            form.email.data,
+            form.display_name.data,
+            form.password.data,
+            now=utcnow(),
+            next_url=safe_path(request.args.get("next")),
+        )
+        db.session.commit()
+        return redirect(url_for("accounts.check_email"))
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/register.html", form=form), status
+
+
+@bp.get("/register/check-email")
+def check_email():
+    return render_template("accounts/check_email.html")
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """The link from the email opens a page with one button; only the button (a
+    POST, which mail scanners never send) confirms and logs in."""
+    found = services.confirmation_for(token)
+    if found is None:
+        return render_template("accounts/confirm_invalid.html"), 400
+    user, next_url = found
+    if request.method == "POST":
+        services.confirm_email(user, now=utcnow())
+        db.session.commit()
+        _start_session(user)
+        flash("Welcome to GardenHub! Your account is ready.", "success")
+        return redirect(safe_next(next_url))
+    return render_template("accounts/confirm.html", user=user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @form_view
 @security.limit_login
 def login():
+    next_url = safe_path(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(safe_next(request.args.get("next")))
+        return redirect(safe_next(next_url))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            db.session.commit()
-            _start_session(user, remember=form.remember.data)
-            flash(f"Welcome back, {user.display_name}.", "success")
-            return redirect(safe_next(request.args.get("next")))
+        outcome = services.authenticate(
+            form.email.data, form.password.data, next_url=next_url
+        )
+        db.session.commit()
+        if outcome.user is not None:
+            _start_session(outcome.user, remember=form.remember.data)
+            flash(f"Welcome back, {outcome.user.display_name}.", "success")
+            return redirect(safe_next(next_url))
+        if outcome.awaits_confirmation:
+            flash(
+                "Please confirm your email address first: we have sent you the "
+                "link again. It works for a week.",
+                "info",
+            )
+            return redirect(url_for("accounts.check_email"))
         form.password.errors.append("Email or password is not right.")
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/login.html", form=form), status
@@ -181,7 +224,7 @@ def reset_password(token: str):
         return render_template("accounts/reset_invalid.html"), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.reset_password(user, form.new_password.data)
+        services.reset_password(user, form.new_password.data, now=utcnow())
         db.session.commit()
         flash("Your password is changed. Please log in.", "success")
         return redirect(url_for("accounts.login"))
@@ -189,12 +232,20 @@ def reset_password(token: str):
     return render_template("accounts/reset.html", form=form), status
 
 
+PER_PAGE = 50
+
+
 @bp.get("/admin/users")
 @admin_required
 def users():
-    people = db.session.scalars(
-        select(User).where(User.is_guest.is_(False)).order_by(User.display_name)
-    ).all()
+    people = db.paginate(
+        select(User)
+        .where(User.is_guest.is_(False))
+        .order_by(User.display_name, User.id),
+        per_page=PER_PAGE,
+        max_per_page=PER_PAGE,
+        error_out=False,
+    )
     return render_template("accounts/users.html", people=people, roles=list(Role))
 
 
@@ -235,10 +286,47 @@ def set_active(user_id: int):
 @bp.get("/admin/audit")
 @admin_required
 def audit_trail():
-    events = db.session.scalars(
+    """Who did what, about what, when: filtered and a page at a time."""
+    form = AuditFilterForm(request.args)
+    actors = db.session.scalars(
+        select(User)
+        .where(User.id.in_(select(AuditEvent.actor_id).distinct()))
+        .order_by(User.display_name)
+    ).all()
+    form.set_choices(actors, audit.actions())
+    query = (
         select(AuditEvent)
         .options(joinedload(AuditEvent.actor))
         .order_by(AuditEvent.id.desc())
-        .limit(300)
-    ).all()
-    return render_template("accounts/audit.html", events=events)
+    )
+    valid = form.validate()
+    if valid and form.actor.data:
+        query = query.where(AuditEvent.actor_id == form.actor.data)
+    if valid and form.action.data:
+        query = query.where(AuditEvent.action == form.action.data)
+    zone = current_app.config["DEFAULT_TIMEZONE"]
+    if valid and form.starts_on.data:
+        query = query.where(
+            AuditEvent.created_at >= day_start_utc(form.starts_on.data, zone)
+        )
+    if valid and form.ends_on.data:
+        next_day = form.ends_on.data + timedelta(days=1)
+        query = query.where(AuditEvent.created_at < day_start_utc(next_day, zone))
+    events = db.paginate(
+        query, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False
+    )
+    return render_template(
+        "accounts/audit.html",
+        form=form,
+        events=events,
+        about=audit.describe(current_user, events.items),
+        filters={k: v for k, v in request.args.items() if k != "page"},
+    ), (200 if valid or not request.args else 422)
+
+
+@audit.describes("user")
+def _describe_users(viewer, ids: list[int]) -> dict:
+    return {
+        person.id: (visible_name(viewer, person), None)
+        for person in db.session.scalars(select(User).where(User.id.in_(ids)))
+    }

@@ -1,13 +1,12 @@
 """The form that names a new private feed link."""
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from gardenhub.formfields import strip
+from gardenhub.formfields import BaseForm, strip
 
 
-class FeedTokenForm(FlaskForm):
+class FeedTokenForm(BaseForm):
     name = StringField(
         "Name this link",
         filters=[strip],

@@ -30,12 +30,13 @@ def links(https_url: str, name: str) -> SubscribeLinks:
 
 
 def init_app(app) -> None:
-    from flask import current_app, url_for
+    from flask import url_for
+
+    from gardenhub.config import base_url
 
     @app.template_global("feed_links")
     def feed_links(endpoint: str, name: str, **values) -> SubscribeLinks:
-        url = current_app.config["BASE_URL"] + url_for(endpoint, **values)
-        return links(url, name)
+        return links(base_url() + url_for(endpoint, **values), name)
 
     app.add_template_global(qr_svg)
 

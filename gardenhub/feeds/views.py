@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from gardenhub.calendar.ical import FeedEvent, FeedInfo, serialize
+from gardenhub.config import base_url
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
 from gardenhub.extensions import db, limiter
@@ -93,7 +94,7 @@ def _public_feed(
     """Polls cost one small aggregate query (or none within the recheck
     interval); rows are loaded and serialized only when something changed."""
     start, end = window()
-    base = current_app.config["BASE_URL"]
+    base = base_url()
     identity = (name, zone, filename, garden_id, project_id, start, end, base)
     built = feeds.recent(identity, current_app.config["FEED_RECHECK_SECONDS"])
     if built is None:
@@ -154,7 +155,7 @@ def workday(workday_id: int):
     if not summaries:
         abort(404)
     summary = summaries[0]
-    event = workday_calendar.public_event(summary, current_app.config["BASE_URL"])
+    event = workday_calendar.public_event(summary, base_url())
     return _feed_response(
         _info(f"GardenHub: {summary.workday.public_title}", summary.workday.timezone),
         [event],
@@ -171,7 +172,7 @@ def private(token: str):
     if services.record_use(row, now=utcnow()):
         db.session.commit()
     start, end = window()
-    base = current_app.config["BASE_URL"]
+    base = base_url()
     signups = queries.feed_signups(
         person, start, end, include_waiting=person.feed_shows_waitlist
     )
@@ -192,7 +193,7 @@ def private(token: str):
 
 
 def feed_url(token: str) -> str:
-    return f"{current_app.config['BASE_URL']}/feeds/{token}.ics"
+    return f"{base_url()}/feeds/{token}.ics"
 
 
 @bp.route("/my/calendar", methods=["GET", "POST"])

@@ -1,13 +1,8 @@
 """The garden form."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    DecimalField,
     EmailField,
-    FloatField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -24,11 +19,18 @@ from wtforms.validators import (
 )
 
 from gardenhub import timezones
-from gardenhub.formfields import strip
+from gardenhub.formfields import (
+    BaseForm,
+    DateField,
+    DecimalField,
+    FloatField,
+    IntegerField,
+    strip,
+)
 from gardenhub.gardens.models import PlotKind
 
 
-class GardenForm(FlaskForm):
+class GardenForm(BaseForm):
     name = StringField(
         "Name", filters=[strip], validators=[DataRequired(), Length(max=120)]
     )
@@ -80,7 +82,7 @@ def size_unit_field() -> SelectField:
     return SelectField("Unit", choices={"m²": "m²", "sq ft": "sq ft"})
 
 
-class PlotForm(FlaskForm):
+class PlotForm(BaseForm):
     label = StringField(
         "Label",
         filters=[strip],
@@ -118,7 +120,7 @@ class PlotForm(FlaskForm):
     )
 
 
-class BlockForm(FlaskForm):
+class BlockForm(BaseForm):
     rows = StringField(
         "Rows",
         filters=[strip],
@@ -163,7 +165,7 @@ class BlockForm(FlaskForm):
     fee = fee_field()
 
 
-class AssignPlotForm(FlaskForm):
+class AssignPlotForm(BaseForm):
     email = EmailField(
         "Gardener's email",
         filters=[strip],
@@ -176,7 +178,7 @@ class AssignPlotForm(FlaskForm):
     ends_on = DateField("Until", validators=[InputRequired()])
 
 
-class PlotRequestForm(FlaskForm):
+class PlotRequestForm(BaseForm):
     min_size = FloatField(
         "Smallest size that would do (optional)",
         validators=[
@@ -194,7 +196,7 @@ class PlotRequestForm(FlaskForm):
     )
 
 
-class RenewalForm(FlaskForm):
+class RenewalForm(BaseForm):
     season_name = StringField(
         "Next season", filters=[strip], validators=[DataRequired(), Length(max=40)]
     )
@@ -203,7 +205,7 @@ class RenewalForm(FlaskForm):
     deadline = DateField("Renew by", validators=[InputRequired()])
 
 
-class SeasonForm(FlaskForm):
+class SeasonForm(BaseForm):
     season_name = StringField(
         "Season name", filters=[strip], validators=[Optional(), Length(max=40)]
     )
@@ -211,7 +213,7 @@ class SeasonForm(FlaskForm):
     season_ends_on = DateField("Season ends", validators=[Optional()])
 
 
-class GardenCoordinatorsForm(FlaskForm):
+class GardenCoordinatorsForm(BaseForm):
     coordinators = SelectMultipleField(
         "Garden coordinators",
         coerce=int,

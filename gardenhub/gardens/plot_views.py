@@ -5,12 +5,15 @@ from decimal import Decimal
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from gardenhub import audit
 from gardenhub.accounts import services as accounts
 from gardenhub.accounts.permissions import coordinator_required
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.formfields import bounded_id
 from gardenhub.gardens import plots, queries, waitlist
 from gardenhub.gardens.forms import (
     AssignPlotForm,
@@ -322,7 +325,7 @@ def waiting(slug: str):
 @coordinator_required
 def offer(plot_id: int):
     plot = _managed_plot_or_403(plot_id)
-    chosen = request.form.get("request_id", type=int)
+    chosen = bounded_id(request.form.get("request_id"))
     target = db.session.get(PlotRequest, chosen) if chosen else None
     return act(
         lambda: waitlist.offer(plot, target, actor=current_user, now=utcnow()),
@@ -401,15 +404,15 @@ def _own_offer_or_403(offer_id: int) -> PlotOffer:
 @login_required
 def accept(offer_id: int):
     found = _own_offer_or_403(offer_id)
-    try:
-        waitlist.accept(found, person=current_user, now=utcnow())
-    except waitlist.WaitlistError as error:
-        db.session.commit()  # an expired offer has moved on: keep that
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Plot {found.plot.label} is yours. Happy gardening!", "success")
-    return redirect(url_for("plots.my_plot"))
+    now = utcnow()
+    # Its own step: an offer past its deadline moves on whatever happens next.
+    waitlist.pass_on_if_expired(found, now=now)
+    db.session.commit()
+    return act(
+        lambda: waitlist.accept(found, person=current_user, now=now),
+        f"Plot {found.plot.label} is yours. Happy gardening!",
+        back=url_for("plots.my_plot"),
+    )
 
 
 @bp.post("/plot-offers/<int:offer_id>/decline")
@@ -427,13 +430,23 @@ def decline(offer_id: int):
 @login_required
 def my_plot():
     requests = queries.my_requests(current_user)
-    today = utcnow().date()
     return render_template(
         "plots/my_plot.html",
-        assignments=queries.my_assignments(current_user, today),
+        assignments=queries.my_assignments(current_user, utcnow()),
         requests=requests,
         offers=queries.open_offers_for(requests),
         positions={r.id: waitlist.position(r) for r in requests if r.is_active},
         renewable=lambda a: plots.renewable(a, local_today(a.plot.garden.timezone)),
         fee_label=lambda a: plots.fee_label(current_user, a),
     )
+
+
+@audit.describes("plot")
+def _describe_plots(viewer, ids: list[int]) -> dict:
+    found = db.session.scalars(
+        select(Plot).options(joinedload(Plot.garden)).where(Plot.id.in_(ids))
+    )
+    return {
+        p.id: (f"Plot {p.label}, {p.garden.name}", url_for("plots.show", plot_id=p.id))
+        for p in found
+    }

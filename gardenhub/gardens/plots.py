@@ -1,7 +1,8 @@
 """Plot rules: create (one or a block), edit, deactivate, assign, end, renew, fees.
 
-Assigning locks the plot row (`gardenhub.db.lock`), so two coordinators cannot
-give the same plot away twice for one season.
+Creating or moving plots locks the garden row (`gardenhub.db.lock`), so two
+plots never save on one map spot or with one label; assigning locks the plot
+row, so two coordinators cannot give the same plot away twice for one season.
 """
 
 import string
@@ -25,6 +26,7 @@ from gardenhub.gardens.models import (
     PlotStatus,
 )
 from gardenhub.notifications import services as notifications
+from gardenhub.timezones import local_today
 
 
 class PlotError(GardenHubError):
@@ -97,6 +99,7 @@ def _check_shape(garden: Garden, data: PlotData, *, ignore: Plot | None = None) 
 
 
 def create_plot(garden: Garden, data: PlotData, *, actor) -> Plot:
+    garden = lock(garden)
     _check_shape(garden, data)
     plot = Plot(garden=garden, **vars(data))
     db.session.add(plot)
@@ -155,6 +158,7 @@ def create_block(
     All or nothing: an overlap or duplicate label anywhere refuses the block.
     """
     labels = block_labels(rows, first, last)
+    garden = lock(garden)
     if len(labels) > 400:
         raise PlotError("At most 400 plots at a time.", field="rows")
     created = []
@@ -180,6 +184,7 @@ def create_block(
 
 
 def update_plot(plot: Plot, data: PlotData, *, actor) -> None:
+    lock(plot.garden)
     _check_shape(plot.garden, data, ignore=plot)
     for key, value in vars(data).items():
         setattr(plot, key, value)
@@ -274,10 +279,11 @@ def end_assignment(assignment: PlotAssignment, *, actor, now: datetime) -> None:
     plot = lock(assignment.plot)
     if not assignment.is_active:
         raise PlotError("This assignment has already ended.")
+    today = local_today(plot.garden.timezone, now)
     assignment.ended_at = now
-    assignment.ends_on = max(min(assignment.ends_on, now.date()), assignment.starts_on)
+    assignment.ends_on = max(min(assignment.ends_on, today), assignment.starts_on)
     db.session.flush()
-    if plot.status == PlotStatus.assigned and _future_holder(plot, now.date()) is None:
+    if plot.status == PlotStatus.assigned and _future_holder(plot, today) is None:
         plot.status = PlotStatus.available
     audit.record(actor, "plot.unassign", plot, f"user {assignment.gardener_id}")
 
@@ -378,7 +384,7 @@ def renew(assignment: PlotAssignment, *, person, now: datetime) -> PlotAssignmen
     if assignment.gardener_id != person.id:
         raise PlotError("Only the gardener can renew their plot.")
     garden = assignment.plot.garden
-    today = now.date()
+    today = local_today(garden.timezone, now)
     if not renewable(assignment, today):
         raise PlotError(
             "Renewals for this plot are not open (or the deadline has "
@@ -398,7 +404,7 @@ def close_renewals(garden: Garden, *, actor, now: datetime) -> list[Plot]:
     season = next_season(garden)
     if season is None:
         raise PlotError("Renewals are not open.")
-    if now.date() <= garden.renewal_deadline:
+    if local_today(garden.timezone, now) <= garden.renewal_deadline:
         raise PlotError("Wait until the deadline has passed.")
     freed = []
     for plot in db.session.scalars(

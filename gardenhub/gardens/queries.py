@@ -1,7 +1,7 @@
 """Read queries for the garden page, plot pages, the waitlist and My plot."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -16,6 +16,7 @@ from gardenhub.gardens.models import (
     PlotRequest,
     RequestStatus,
 )
+from gardenhub.timezones import local_today
 
 
 @dataclass(frozen=True)
@@ -65,19 +66,20 @@ def plot_history(plot: Plot) -> list[PlotAssignment]:
     )
 
 
-def my_assignments(person, today: date) -> list[PlotAssignment]:
-    return list(
-        db.session.scalars(
-            select(PlotAssignment)
-            .options(joinedload(PlotAssignment.plot).joinedload(Plot.garden))
-            .where(
-                PlotAssignment.gardener_id == person.id,
-                PlotAssignment.ended_at.is_(None),
-                PlotAssignment.ends_on >= today,
-            )
-            .order_by(PlotAssignment.starts_on)
+def my_assignments(person, now: datetime) -> list[PlotAssignment]:
+    """A person's current and coming plots, each judged by its garden's date."""
+    earliest = now.astimezone(UTC).date() - timedelta(days=1)  # any zone's today
+    found = db.session.scalars(
+        select(PlotAssignment)
+        .options(joinedload(PlotAssignment.plot).joinedload(Plot.garden))
+        .where(
+            PlotAssignment.gardener_id == person.id,
+            PlotAssignment.ended_at.is_(None),
+            PlotAssignment.ends_on >= earliest,
         )
+        .order_by(PlotAssignment.starts_on)
     )
+    return [a for a in found if a.ends_on >= local_today(a.plot.garden.timezone, now)]
 
 
 def my_requests(person) -> list[PlotRequest]:

@@ -9,7 +9,7 @@ from gardenhub.accounts.models import Role, User
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
-from gardenhub.slugs import unique_slug
+from gardenhub.slugs import add_with_unique_slug
 
 
 class GardenError(GardenHubError):
@@ -39,8 +39,8 @@ def _check(data: GardenData) -> None:
 
 def create_garden(data: GardenData, *, actor) -> Garden:
     _check(data)
-    garden = Garden(slug=unique_slug(Garden, data.name), **vars(data))
-    db.session.add(garden)
+    garden = Garden(**vars(data))
+    add_with_unique_slug(garden, data.name)
     audit.record(actor, "garden.create", garden)
     return garden
 

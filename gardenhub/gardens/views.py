@@ -4,9 +4,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from gardenhub import audit
 from gardenhub.accounts import services as accounts
 from gardenhub.accounts.permissions import admin_required, coordinator_required
 from gardenhub.csrf import form_view
+from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.gardens import queries as garden_queries
 from gardenhub.gardens import services
@@ -45,7 +47,7 @@ def show(slug: str):
     garden = _garden_or_404(slug)
     today = local_today(garden.timezone)
     mine = (
-        garden_queries.my_assignments(current_user, today)
+        garden_queries.my_assignments(current_user, utcnow())
         if current_user.is_authenticated
         else []
     )
@@ -144,3 +146,11 @@ def edit(slug: str):
     return render_template(
         "gardens/form.html", form=form, garden=garden, coordinators_form=coordinators
     ), status
+
+
+@audit.describes("garden")
+def _describe_gardens(viewer, ids: list[int]) -> dict:
+    return {
+        g.id: (g.name, url_for("gardens.show", slug=g.slug))
+        for g in db.session.scalars(select(Garden).where(Garden.id.in_(ids)))
+    }

@@ -3,9 +3,11 @@
 A freed plot is offered to the first waiting request that matches it (size,
 accessible bed). Declined or expired offers move on to the next match by
 themselves. A request that lets two offers expire, or is not confirmed for a
-long time, lapses. Offering locks the plot (`gardenhub.db.lock`) and the
-database allows one open offer per plot, so two coordinators cannot offer the
-same plot at once.
+long time, lapses. Every change to a garden's queue locks the garden row
+(`gardenhub.db.lock`) first, so requests, offers and answers in one garden
+happen one at a time (two coordinators cannot offer the same plot, or two plots
+to one request, and a double-clicked request is one request); the database's
+unique indexes hold the same rules as a last line.
 """
 
 from datetime import datetime, timedelta
@@ -28,6 +30,7 @@ from gardenhub.gardens.models import (
 )
 from gardenhub.gardens.plots import assign, current_season, open_offer
 from gardenhub.notifications import services as notifications
+from gardenhub.timezones import local_today
 
 
 class WaitlistError(GardenHubError):
@@ -51,6 +54,7 @@ def request_plot(
     request for the same garden (the database refuses it too)."""
     if min_size is not None and min_size <= 0:
         raise WaitlistError("The size must be more than 0.", field="min_size")
+    lock(garden)
     existing = db.session.scalars(
         select(PlotRequest).where(
             PlotRequest.garden_id == garden.id,
@@ -124,6 +128,8 @@ def suggest(plot: Plot) -> PlotRequest | None:
 
 
 def withdraw(request: PlotRequest, *, person, now: datetime) -> None:
+    lock(request.garden)
+    db.session.refresh(request)
     if request.requester_id != person.id:
         raise WaitlistError("This is someone else's request.")
     if not request.is_active:
@@ -148,9 +154,12 @@ def offer(
     """Offer a free plot to `request` (default: the first match in the queue).
 
     Raises WaitlistError when the plot is not free, already offered, or the
-    request is not waiting or does not match. Locks the plot row.
+    request is not waiting or does not match. Locks the garden, then the plot.
     """
+    lock(plot.garden)
     plot = lock(plot)
+    if request is not None:
+        db.session.refresh(request)
     if plot.status not in (PlotStatus.available,):
         raise WaitlistError(
             f"Plot {plot.label} is not available (it is {plot.status})."
@@ -208,28 +217,39 @@ def _offer_next(plot: Plot, *, now: datetime, actor) -> PlotOffer | None:
 
 def accept(made: PlotOffer, *, person, now: datetime):
     """The requester takes the plot: the assignment is created for the garden's
-    season. Raises WaitlistError for someone else's, answered or expired offers."""
-    plot = lock(made.plot)
+    season. Raises WaitlistError for someone else's, answered or run-out offers,
+    before anything is written (a view passes run-out offers on first, with
+    `pass_on_if_expired`, as its own step)."""
+    garden = lock(made.plot.garden)
     db.session.refresh(made)
     request = made.request
     if request.requester_id != person.id:
         raise WaitlistError("This offer is for someone else.")
+    if made.status == OfferStatus.expired or (
+        made.status == OfferStatus.open and made.expires_at <= now
+    ):
+        raise WaitlistError("This offer has expired and passed to the next person.")
     if made.status != OfferStatus.open:
         raise WaitlistError(f"This offer is no longer open (it was {made.status}).")
-    if made.expires_at <= now:
-        _expire(made, now)
-        raise WaitlistError("This offer has expired and passed to the next person.")
     made.status = OfferStatus.accepted
     made.responded_at = now
     request.status = RequestStatus.accepted
     request.closed_at = now
-    season = current_season(plot.garden, now.date())
-    return assign(plot, person, season, actor=person, now=now, allow_reserved=True)
+    season = current_season(garden, local_today(garden.timezone, now))
+    return assign(made.plot, person, season, actor=person, now=now, allow_reserved=True)
+
+
+def pass_on_if_expired(made: PlotOffer, *, now: datetime) -> None:
+    """An offer past its deadline moves to the next match; its own step."""
+    lock(made.plot.garden)
+    db.session.refresh(made)
+    if made.status == OfferStatus.open and made.expires_at <= now:
+        _expire(made, now)
 
 
 def decline(made: PlotOffer, *, person, now: datetime) -> None:
     """Declining keeps the request's place for a better match."""
-    lock(made.plot)
+    lock(made.plot.garden)
     db.session.refresh(made)
     if made.request.requester_id != person.id:
         raise WaitlistError("This offer is for someone else.")
@@ -261,10 +281,7 @@ def expire_offers(*, now: datetime) -> int:
         )
     ).all()
     for made in expired:
-        lock(made.plot)
-        db.session.refresh(made)
-        if made.status == OfferStatus.open:
-            _expire(made, now)
+        pass_on_if_expired(made, now=now)
     stale_before = now - timedelta(days=_config("PLOT_REQUEST_MAX_DAYS"))
     for request in db.session.scalars(
         select(PlotRequest).where(

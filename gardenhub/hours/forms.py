@@ -1,10 +1,7 @@
 """Forms for hours: log them, adjust credited hours, letters, walk-ins."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    DecimalField,
     EmailField,
     SelectField,
     StringField,
@@ -16,27 +13,30 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    ValidationError,
 )
 
-from gardenhub.formfields import strip
+from gardenhub.formfields import BaseForm, DateField, DecimalField, strip
 
 HOURS_RANGE = NumberRange(min=0.25, max=24, message="Use 0.25 to 24 hours.")
 
 
-class LogHoursForm(FlaskForm):
+class LogHoursForm(BaseForm):
     project_id = SelectField("Project", coerce=int, validators=[DataRequired()])
-    worked_on = DateField("Date", validators=[InputRequired()])
+    worked_on = DateField(
+        "Date", validators=[InputRequired()], years_back=5, years_ahead=1
+    )
     hours = DecimalField("Hours", places=2, validators=[InputRequired(), HOURS_RANGE])
     description = StringField(
         "What you did", filters=[strip], validators=[DataRequired(), Length(max=300)]
     )
 
 
-class SetHoursForm(FlaskForm):
+class SetHoursForm(BaseForm):
     hours = DecimalField("Hours", places=2, validators=[InputRequired(), HOURS_RANGE])
 
 
-class LetterForm(FlaskForm):
+class LetterForm(BaseForm):
     starts_on = DateField("From", validators=[InputRequired()])
     ends_on = DateField("Until", validators=[InputRequired()])
     names_projects = BooleanField(
@@ -45,7 +45,7 @@ class LetterForm(FlaskForm):
     )
 
 
-class WalkInForm(FlaskForm):
+class WalkInForm(BaseForm):
     email = EmailField(
         "Email of someone with an account",
         filters=[strip],
@@ -56,10 +56,16 @@ class WalkInForm(FlaskForm):
     )
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(BaseForm):
     class Meta:
         csrf = False  # GET form for exports and reports
 
     starts_on = DateField("From", validators=[InputRequired()])
     ends_on = DateField("Until", validators=[InputRequired()])
     project_id = SelectField("Project", coerce=int, validators=[Optional()])
+
+    def validate_ends_on(self, field):
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError(
+                "The end date is before the start date; swap them or pick another end."
+            )

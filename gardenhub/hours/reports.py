@@ -12,8 +12,10 @@ from sqlalchemy.orm import joinedload
 
 from gardenhub.accounts.privacy import visible_name
 from gardenhub.extensions import db
+from gardenhub.gardens.models import Garden
 from gardenhub.hours.models import EntryStatus, HoursEntry
-from gardenhub.timezones import format_datetime, to_local
+from gardenhub.projects.models import Project
+from gardenhub.timezones import format_datetime, local_today, to_local
 from gardenhub.workdays.models import (
     SEAT_STATUSES,
     Shift,
@@ -57,8 +59,20 @@ def unfilled_shifts(
     return [OpenShift(shift, shift.capacity - n) for shift, n in rows]
 
 
-def _month_starts(now: datetime, months: int) -> list[date]:
-    first = now.date().replace(day=1)
+def _widened(start: date, end: date) -> tuple[datetime, datetime]:
+    """UTC bounds around the local dates [start, end] in every zone (a day on
+    each side); rows are then kept by their own garden's local date."""
+    begin = datetime.combine(start - timedelta(days=1), datetime.min.time(), UTC)
+    finish = datetime.combine(end + timedelta(days=2), datetime.min.time(), UTC)
+    return begin, finish
+
+
+def _local_day(moment: datetime, workday: Workday) -> date:
+    return to_local(moment, workday.timezone).date()
+
+
+def _month_starts(today: date, months: int) -> list[date]:
+    first = today.replace(day=1)
     starts = []
     for _ in range(months):
         starts.append(first)
@@ -67,11 +81,14 @@ def _month_starts(now: datetime, months: int) -> list[date]:
 
 
 def monthly_figures(
-    project_ids: set[int], *, now: datetime, months: int = 6
+    project_ids: set[int], *, now: datetime, zone: str, months: int = 6
 ) -> list[dict]:
-    """Per month: fill rate of past shifts, volunteers who came, hours counted."""
-    starts = _month_starts(now, months)
-    begin = datetime.combine(starts[0], datetime.min.time(), UTC)
+    """Per month: fill rate of past shifts, volunteers who came, hours counted.
+
+    The months are those of `zone` (the dashboard's); each shift counts in the
+    month of its own garden's local date, as in the funder report."""
+    starts = _month_starts(local_today(zone, now), months)
+    begin, _ = _widened(starts[0], starts[0])
     figures = {
         f"{s:%Y-%m}": {
             "month": f"{s:%b %Y}",
@@ -83,9 +100,16 @@ def monthly_figures(
         for s in starts
     }
     seats = func.count(Signup.id).filter(Signup.status.in_(SEAT_STATUSES))
-    for starts_at, capacity, taken in db.session.execute(
-        select(Shift.starts_at, Shift.capacity, seats)
+    zone_of = func.coalesce(Garden.timezone, Project.timezone)
+
+    def month_of(starts_at: datetime, zone_name: str) -> dict | None:
+        return figures.get(f"{to_local(starts_at, zone_name):%Y-%m}")
+
+    for starts_at, zone_name, capacity, taken in db.session.execute(
+        select(Shift.starts_at, zone_of, Shift.capacity, seats)
         .join(Workday, Workday.id == Shift.workday_id)
+        .join(Project, Project.id == Workday.project_id)
+        .outerjoin(Garden, Garden.id == Workday.garden_id)
         .outerjoin(Signup, Signup.shift_id == Shift.id)
         .where(
             Workday.project_id.in_(project_ids),
@@ -93,23 +117,25 @@ def monthly_figures(
             Shift.starts_at >= begin,
             Shift.starts_at < now,
         )
-        .group_by(Shift.id)
+        .group_by(Shift.id, Garden.timezone, Project.timezone)
     ):
-        month = figures.get(f"{starts_at:%Y-%m}")
+        month = month_of(starts_at, zone_name)
         if month:
             month["capacity"] += capacity
             month["taken"] += taken
-    for starts_at, person, hours in db.session.execute(
-        select(Shift.starts_at, Signup.volunteer_id, Signup.hours)
+    for starts_at, zone_name, person, hours in db.session.execute(
+        select(Shift.starts_at, zone_of, Signup.volunteer_id, Signup.hours)
         .join(Shift, Shift.id == Signup.shift_id)
         .join(Workday, Workday.id == Shift.workday_id)
+        .join(Project, Project.id == Workday.project_id)
+        .outerjoin(Garden, Garden.id == Workday.garden_id)
         .where(
             Workday.project_id.in_(project_ids),
             Signup.checked_in_at.is_not(None),
             Shift.starts_at >= begin,
         )
     ):
-        month = figures.get(f"{starts_at:%Y-%m}")
+        month = month_of(starts_at, zone_name)
         if month:
             month["people"].add(person)
             month["hours"] += hours or 0
@@ -140,13 +166,16 @@ def monthly_figures(
 
 
 def funder_report(project_ids: set[int], *, start: date, end: date) -> list[dict]:
-    """Totals per project and month: volunteers, hours, workdays held. Fewer than
-    five people are shown as "<5" so nobody can be singled out."""
+    """Totals per project and local month: volunteers, hours, workdays held.
+
+    A cell with fewer than five volunteers shows neither how many ("<5") nor
+    their hours ("suppressed"): one person's hours would be published. Workdays
+    held are public (the calendar shows them) and stay.
+    """
     rows: dict[tuple, dict] = defaultdict(
         lambda: {"people": set(), "hours": Decimal(0), "workdays": set()}
     )
-    begin = datetime.combine(start, datetime.min.time(), UTC)
-    finish = datetime.combine(end + timedelta(days=1), datetime.min.time(), UTC)
+    begin, finish = _widened(start, end)
     for workday, person, hours in db.session.execute(
         select(Workday, Signup.volunteer_id, Signup.hours)
         .join(Shift, Shift.workday_id == Workday.id)
@@ -159,8 +188,10 @@ def funder_report(project_ids: set[int], *, start: date, end: date) -> list[dict
             Workday.starts_at < finish,
         )
     ):
-        local = to_local(workday.starts_at, workday.timezone)
-        row = rows[(workday.project.name, f"{local:%Y-%m}")]
+        day = _local_day(workday.starts_at, workday)
+        if not start <= day <= end:
+            continue
+        row = rows[(workday.project.name, f"{day:%Y-%m}")]
         row["people"].add(person)
         row["hours"] += hours or 0
         row["workdays"].add(workday.id)
@@ -177,17 +208,36 @@ def funder_report(project_ids: set[int], *, start: date, end: date) -> list[dict
         row = rows[(entry.project.name, f"{entry.worked_on:%Y-%m}")]
         row["people"].add(entry.volunteer_id)
         row["hours"] += entry.hours
+    report = []
+    for (project, month), row in sorted(rows.items()):
+        small = len(row["people"]) < SMALL
+        report.append(
+            {
+                "project": project,
+                "month": month,
+                "suppressed": small,
+                "volunteers": f"<{SMALL}" if small else len(row["people"]),
+                "hours": None if small else row["hours"],
+                "workdays": len(row["workdays"]),
+            }
+        )
+    return report
+
+
+FUNDER_HEADER = ["project", "month", "volunteers", "hours", "workdays held"]
+
+
+def funder_rows(report: list[dict]) -> list[list]:
+    """The funder report as CSV rows, with the same suppression."""
     return [
-        {
-            "project": project,
-            "month": month,
-            "volunteers": len(row["people"])
-            if len(row["people"]) >= SMALL
-            else f"<{SMALL}",
-            "hours": row["hours"],
-            "workdays": len(row["workdays"]),
-        }
-        for (project, month), row in sorted(rows.items())
+        [
+            r["project"],
+            r["month"],
+            r["volunteers"],
+            "suppressed" if r["suppressed"] else f"{r['hours']:g}",
+            r["workdays"],
+        ]
+        for r in report
     ]
 
 
@@ -234,8 +284,8 @@ def roster_rows(workday: Workday, viewer) -> list[list]:
 
 
 def signup_rows(project_ids: set[int], viewer, *, start: date, end: date) -> list[list]:
-    begin = datetime.combine(start, datetime.min.time(), UTC)
-    finish = datetime.combine(end + timedelta(days=1), datetime.min.time(), UTC)
+    """Every sign-up on shifts whose local date lies in [start, end]."""
+    begin, finish = _widened(start, end)
     signups = db.session.scalars(
         select(Signup)
         .join(Shift, Shift.id == Signup.shift_id)
@@ -263,6 +313,7 @@ def signup_rows(project_ids: set[int], viewer, *, start: date, end: date) -> lis
             "yes" if s.checked_in_at else "",
         ]
         for s in signups
+        if start <= _local_day(s.shift.starts_at, s.shift.workday) <= end
     ]
 
 
@@ -270,8 +321,7 @@ def hours_rows(project_ids: set[int], viewer, *, start: date, end: date) -> list
     """Approved hours per volunteer and project over the period."""
     totals: dict[tuple, Decimal] = defaultdict(Decimal)
     people = {}
-    begin = datetime.combine(start, datetime.min.time(), UTC)
-    finish = datetime.combine(end + timedelta(days=1), datetime.min.time(), UTC)
+    begin, finish = _widened(start, end)
     for signup in db.session.scalars(
         select(Signup)
         .join(Shift, Shift.id == Signup.shift_id)
@@ -280,7 +330,7 @@ def hours_rows(project_ids: set[int], viewer, *, start: date, end: date) -> list
             joinedload(Signup.volunteer),
             joinedload(Signup.shift)
             .joinedload(Shift.workday)
-            .joinedload(Workday.project),
+            .options(joinedload(Workday.project), joinedload(Workday.garden)),
         )
         .where(
             Workday.project_id.in_(project_ids),
@@ -289,6 +339,8 @@ def hours_rows(project_ids: set[int], viewer, *, start: date, end: date) -> list
             Shift.starts_at < finish,
         )
     ):
+        if not start <= _local_day(signup.shift.starts_at, signup.shift.workday) <= end:
+            continue
         project = signup.shift.workday.project
         people[signup.volunteer_id] = (signup.volunteer, project)
         totals[(signup.volunteer_id, project.id, project.name)] += signup.hours or 0

@@ -4,6 +4,7 @@ import secrets
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from gardenhub import audit
@@ -11,7 +12,7 @@ from gardenhub.db import lock
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.hours.models import EntryStatus, HoursEntry, HoursLetter
-from gardenhub.timezones import to_local
+from gardenhub.timezones import format_datetime, to_local
 from gardenhub.workdays import signups
 from gardenhub.workdays.models import Shift, Signup, SignupStatus, WorkdayStatus
 
@@ -22,8 +23,39 @@ class HoursError(GardenHubError):
     pass
 
 
+class CheckInClosed(HoursError):
+    pass
+
+
+def check_in_window(shift: Shift) -> tuple[datetime, datetime]:
+    """When check-in (and walk-ins) for `shift` open and close: a while before
+    the shift starts until a while after its workday ends (settings
+    CHECK_IN_OPENS_HOURS, CHECK_IN_CLOSES_HOURS). Hours can be corrected later."""
+    config = current_app.config
+    return (
+        shift.starts_at - timedelta(hours=config["CHECK_IN_OPENS_HOURS"]),
+        shift.workday.ends_at + timedelta(hours=config["CHECK_IN_CLOSES_HOURS"]),
+    )
+
+
+def _check_window(shift: Shift, now: datetime) -> None:
+    opens, closes = check_in_window(shift)
+    zone = shift.workday.timezone
+    if now < opens:
+        raise CheckInClosed(
+            f"Check-in for “{shift.name}” opens {format_datetime(opens, zone)}."
+        )
+    if now > closes:
+        raise CheckInClosed(
+            f"Check-in for this workday closed {format_datetime(closes, zone)}. "
+            "Hours of people who were checked in can still be corrected."
+        )
+
+
 def check_in(signup: Signup, *, actor, now: datetime) -> None:
-    """Mark someone on the roster as here; credits the shift's length."""
+    """Mark someone on the roster as here (inside the check-in window); credits
+    the shift's length."""
+    _check_window(signup.shift, now)
     if signup.status != SignupStatus.confirmed:
         raise HoursError(
             "Only people with a confirmed seat can be checked in; add "
@@ -47,42 +79,33 @@ def undo_check_in(signup: Signup, *, actor) -> None:
 
 
 def set_hours(signup: Signup, hours: Decimal, *, actor) -> None:
+    """Correct the hours credited for a check-in (also after the check-in
+    window); at most 24 on the person's day, counted under their lock."""
     if signup.checked_in_at is None:
         raise HoursError("Check the person in first.")
     if not Decimal(0) < hours <= MAX_DAY:
         raise HoursError("Hours must be more than 0 and at most 24.", field="hours")
+    lock(signup.volunteer)
+    day = to_local(signup.shift.starts_at, signup.shift.workday.timezone).date()
+    _check_day_total(signup.volunteer, day, hours - (signup.hours or 0))
     signup.hours = hours
     audit.record(actor, "signup.hours", signup, str(hours))
 
 
 def walk_in(shift: Shift, person, *, actor, now: datetime) -> Signup:
-    """Someone who turned up: signed up and checked in at once. A full shift gets
-    one more seat (recorded), so confirmed sign-ups never exceed capacity."""
-    shift = lock(shift)
-    if shift.workday.status == WorkdayStatus.cancelled:
-        raise HoursError("This workday is cancelled.")
-    signup = signups.active_signup(shift, person)
-    if signup is None:
-        if signups.seats_taken(shift) >= shift.capacity:
-            shift.capacity += 1
-            audit.record(actor, "shift.capacity.walk_in", shift, str(shift.capacity))
-        signup = Signup(
-            shift=shift,
-            volunteer=person,
-            added_by=actor,
-            created_at=now,
-            status=SignupStatus.confirmed,
-            confirmed_at=now,
-        )
-        db.session.add(signup)
-        shift.seats_changed_at = now
-        db.session.flush()
-    elif signup.status != SignupStatus.confirmed:
-        signup.status = SignupStatus.confirmed
-        signup.confirmed_at = now
-        signup.offer_expires_at = None
+    """Someone who turned up: a seat (the sign-up rules' walk-in) and checked in
+    at once, inside the check-in window."""
+    _check_window(shift, now)
+    signup = signups.walk_in(shift, person, actor=actor, now=now)
     check_in(signup, actor=actor, now=now)
     return signup
+
+
+def _check_day_total(person, day: date, adding: Decimal) -> None:
+    """Nobody works more than 24 hours on one day. The caller holds
+    `lock(person)`, so concurrent entries for one person count one by one."""
+    if _hours_on(person, day) + adding > MAX_DAY:
+        raise HoursError("That makes more than 24 hours on one day.", field="hours")
 
 
 def _hours_on(person, day: date) -> Decimal:
@@ -126,13 +149,14 @@ def log_hours(
     today: date,
     now: datetime,
 ) -> HoursEntry:
-    """Work outside a shift, for a coordinator of `project` to approve."""
+    """Work outside a shift, for a coordinator of `project` to approve. Raises
+    HoursError for a future date or more than 24 hours on the day."""
     if worked_on > today:
         raise HoursError("The date is in the future.", field="worked_on")
     if not Decimal(0) < hours <= MAX_DAY:
         raise HoursError("Hours must be more than 0 and at most 24.", field="hours")
-    if _hours_on(person, worked_on) + hours > MAX_DAY:
-        raise HoursError("That makes more than 24 hours on one day.", field="hours")
+    lock(person)
+    _check_day_total(person, worked_on, hours)
     entry = HoursEntry(
         volunteer_id=person.id,
         project=project,

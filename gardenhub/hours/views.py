@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -14,10 +15,12 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from gardenhub import audit
 from gardenhub.accounts import services as accounts
 from gardenhub.accounts.permissions import coordinator_required
+from gardenhub.accounts.privacy import visible_name
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
@@ -62,6 +65,7 @@ def check_in_page(workday_id: int):
         "hours/check_in.html",
         workday=workday,
         signups=workday_queries.roster(workday),
+        windows={s.id: services.check_in_window(s) for s in workday.shifts},
         now=utcnow(),
     )
 
@@ -116,18 +120,14 @@ def walk_in(shift_id: int):
         abort(403)
     form = WalkInForm()
     back = url_for("hours.check_in_page", workday_id=shift.workday_id)
-    if not form.validate_on_submit() or not (form.email.data or form.name.data):
+    if not form.validate_on_submit():
         flash("Give the email of someone with an account, or a guest's name.", "error")
         return redirect(back)
 
     def add():
-        person = accounts.find_by_email(form.email.data) if form.email.data else None
-        if form.email.data and person is None:
-            raise services.HoursError(
-                "Nobody has an account with that email; add them as a guest by name."
-            )
-        if person is None:
-            person = accounts.add_guest(form.name.data, actor=current_user)
+        person = accounts.find_or_add_person(
+            actor=current_user, email=form.email.data, name=form.name.data
+        )
         services.walk_in(shift, person, actor=current_user, now=utcnow())
 
     return act(add, "Walk-in added and checked in.", back)
@@ -172,8 +172,8 @@ def my_hours():
         entries=queries.my_entries(current_user),
         letter_form=LetterForm(
             formdata=None,
-            starts_on=date(utcnow().year, 1, 1),
-            ends_on=utcnow().date(),
+            starts_on=_today().replace(month=1, day=1),
+            ends_on=_today(),
             names_projects=True,
         ),
         chart=charts.bars([(m[2:], float(h)) for m, h in totals.by_month()[-12:]]),
@@ -260,7 +260,9 @@ def decide(entry_id: int, decision: str):
 def dashboard():
     project_ids = managed_project_ids(current_user)
     now = utcnow()
-    months = reports.monthly_figures(project_ids, now=now)
+    months = reports.monthly_figures(
+        project_ids, now=now, zone=current_app.config["DEFAULT_TIMEZONE"]
+    )
     return render_template(
         "hours/dashboard.html",
         unfilled=reports.unfilled_shifts(project_ids, now=now),
@@ -280,16 +282,22 @@ def dashboard():
     )
 
 
-def _period(form_project: bool = True):
+def _period():
+    """The period form of exports and reports: the last 90 days to start with,
+    or the dates asked for (a wrong one is named on its field)."""
     form = PeriodForm(request.args)
     projects = _managed_projects()
     form.project_id.choices = {0: "All my projects"} | {p.id: p.name for p in projects}
     if not request.args:
-        today = utcnow().date()
+        today = _today()
         form.starts_on.data, form.ends_on.data = today - timedelta(days=90), today
         return form, projects, False
-    valid = form.validate() and form.starts_on.data <= form.ends_on.data
-    return form, projects, valid
+    return form, projects, form.validate()
+
+
+def _today() -> date:
+    """Today where the coordinator's pages are shown (the default zone)."""
+    return local_today(current_app.config["DEFAULT_TIMEZONE"])
 
 
 def _managed_projects() -> list[Project]:
@@ -366,16 +374,53 @@ def exports():
     return render_template("hours/exports.html", form=form), status
 
 
+def _funder_rows(form, projects, valid: bool) -> list[dict]:
+    if not (valid or not request.args):
+        return []
+    return reports.funder_report(
+        _chosen_ids(form, projects), start=form.starts_on.data, end=form.ends_on.data
+    )
+
+
 @bp.get("/reports/funders")
 @coordinator_required
 def funder_report():
     form, projects, valid = _period()
-    rows = []
-    if valid or not request.args:
-        rows = reports.funder_report(
-            _chosen_ids(form, projects),
-            start=form.starts_on.data,
-            end=form.ends_on.data,
-        )
+    rows = _funder_rows(form, projects, valid)
     status = 422 if request.args and not valid else 200
-    return render_template("hours/funders.html", form=form, rows=rows), status
+    return render_template(
+        "hours/funders.html", form=form, rows=rows, valid=valid or not request.args
+    ), status
+
+
+@bp.get("/reports/funders.csv")
+@coordinator_required
+def funder_report_csv():
+    form, projects, valid = _period()
+    if not valid:
+        # The form page says which date is wrong.
+        return funder_report()
+    start, end = form.starts_on.data, form.ends_on.data
+    return _csv(
+        f"funder-report-{start}-{end}.csv",
+        reports.FUNDER_HEADER,
+        reports.funder_rows(_funder_rows(form, projects, valid)),
+        projects[0] if len(_chosen_ids(form, projects)) == 1 else current_user,
+    )
+
+
+@audit.describes("hoursentry")
+def _describe_entries(viewer, ids: list[int]) -> dict:
+    found = db.session.scalars(
+        select(HoursEntry)
+        .options(joinedload(HoursEntry.volunteer), joinedload(HoursEntry.project))
+        .where(HoursEntry.id.in_(ids))
+    )
+    return {
+        e.id: (
+            f"{e.hours:g} h of {visible_name(viewer, e.volunteer, e.project)} on "
+            f"{e.worked_on:%d %b %Y} ({e.project.name})",
+            None,
+        )
+        for e in found
+    }

@@ -5,7 +5,7 @@ anonymous rows, so totals, fill rates and issued hours letters stay true, while
 the name, contact data and feed links are gone.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
@@ -16,7 +16,9 @@ from gardenhub.extensions import db
 from gardenhub.feeds.models import FeedToken
 from gardenhub.gardens.models import PlotAssignment, PlotRequest, RequestStatus
 from gardenhub.hours.models import HoursEntry, HoursLetter
-from gardenhub.tasks.models import TaskAssignment
+from gardenhub.notifications import services as notifications
+from gardenhub.tasks import services as task_rules
+from gardenhub.tasks.models import OPEN_STATUSES, Task, TaskAssignment
 from gardenhub.workdays import signups as signup_rules
 from gardenhub.workdays.models import ACTIVE_STATUSES, Shift, Signup
 
@@ -133,9 +135,13 @@ def export_data(person: User) -> dict:
 def delete_account(person: User, *, now: datetime) -> None:
     """Erase who the person is; keep what they did as anonymous counts.
 
-    Future seats are given back (and offered to the waitlist), open plot
-    requests are withdrawn, feed links are deleted, and every session ends.
+    Future seats are given back (and offered to the waitlist), places on open
+    tasks too; open plot requests are withdrawn; what they wrote about
+    themselves (plot request notes, descriptions of logged hours) is cleared;
+    messages to them that have not gone out are cancelled and every message to
+    them is scrubbed; feed links are deleted, and every session ends.
     """
+    address = person.email
     for signup in db.session.scalars(
         select(Signup)
         .join(Shift, Shift.id == Signup.shift_id)
@@ -154,17 +160,38 @@ def delete_account(person: User, *, now: datetime) -> None:
     ):
         request.status = RequestStatus.withdrawn
         request.closed_at = now
+    for request in db.session.scalars(
+        select(PlotRequest).where(PlotRequest.requester_id == person.id)
+    ):
+        request.notes = None
+    for entry in db.session.scalars(
+        select(HoursEntry).where(HoursEntry.volunteer_id == person.id)
+    ):
+        entry.description = notifications.REMOVED
+    for assignment in db.session.scalars(
+        select(TaskAssignment)
+        .join(Task, Task.id == TaskAssignment.task_id)
+        .where(
+            TaskAssignment.volunteer_id == person.id,
+            TaskAssignment.released_at.is_(None),
+            Task.status.in_(OPEN_STATUSES),
+        )
+    ).all():
+        task_rules.release(assignment, actor=person, now=now)
     db.session.execute(delete(FeedToken).where(FeedToken.user_id == person.id))
     for letter in db.session.scalars(
         select(HoursLetter).where(HoursLetter.volunteer_id == person.id)
     ):
         letter.volunteer_id = None  # stays verifiable by its code
     _anonymise(person)
+    db.session.flush()
+    notifications.forget(person, address=address)
     audit.record(person, "account.delete", person)
 
 
 def _anonymise(person: User) -> None:
     person.display_name = FORMER
+    person.is_pseudonym = True
     person.email = None
     person.phone = None
     person.password_hash = None
@@ -179,13 +206,17 @@ def pseudonymise_past(*, days: int, now: datetime) -> int:
     """Cut the link between people and sign-ups or hours older than `days` days:
     each person's old rows move to a fresh pseudonymous record (one per person and
     run), so counts, hours and distinct-volunteer figures stay the same.
-    Returns how many rows moved."""
+    Pseudonyms are known by their flag, so a real person who happens to be
+    called "Former volunteer" is treated like anyone else. Returns how many
+    rows moved; `purge_messages` does the same for the outbox."""
     cutoff = now - timedelta(days=days)
     pseudonyms: dict[int, User] = {}
 
     def pseudonym_for(user_id: int) -> User:
         if user_id not in pseudonyms:
-            pseudonym = User(display_name=FORMER, is_guest=True, is_active=False)
+            pseudonym = User(
+                display_name=FORMER, is_guest=True, is_active=False, is_pseudonym=True
+            )
             db.session.add(pseudonym)
             db.session.flush()
             pseudonyms[user_id] = pseudonym
@@ -196,7 +227,7 @@ def pseudonymise_past(*, days: int, now: datetime) -> int:
         select(Signup)
         .join(Shift, Shift.id == Signup.shift_id)
         .join(User, User.id == Signup.volunteer_id)
-        .where(Shift.ends_at < cutoff, User.display_name != FORMER)
+        .where(Shift.ends_at < cutoff, User.is_pseudonym.is_(False))
     ).all()
     for signup in old_signups:
         signup.volunteer_id = pseudonym_for(signup.volunteer_id).id
@@ -204,15 +235,24 @@ def pseudonymise_past(*, days: int, now: datetime) -> int:
     for entry in db.session.scalars(
         select(HoursEntry)
         .join(User, User.id == HoursEntry.volunteer_id)
-        .where(HoursEntry.worked_on < cutoff.date(), User.display_name != FORMER)
+        .where(
+            HoursEntry.worked_on < cutoff.astimezone(UTC).date(),
+            User.is_pseudonym.is_(False),
+        )
     ).all():
         entry.volunteer_id = pseudonym_for(entry.volunteer_id).id
         moved += 1
     for assignment in db.session.scalars(
         select(TaskAssignment)
         .join(User, User.id == TaskAssignment.volunteer_id)
-        .where(TaskAssignment.created_at < cutoff, User.display_name != FORMER)
+        .where(TaskAssignment.created_at < cutoff, User.is_pseudonym.is_(False))
     ).all():
         assignment.volunteer_id = pseudonym_for(assignment.volunteer_id).id
         moved += 1
     return moved
+
+
+def purge_messages(*, days: int, now: datetime) -> int:
+    """Retention for the outbox: messages older than `days` days that are done
+    with are deleted (they hold addresses, names and workday titles)."""
+    return notifications.purge_before(now - timedelta(days=days))

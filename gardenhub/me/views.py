@@ -2,13 +2,13 @@
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, logout_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import InputRequired, Length
 
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.formfields import BaseForm
 from gardenhub.gardens import queries as garden_queries
 from gardenhub.hours import queries as hours_queries
 from gardenhub.me import services
@@ -18,7 +18,7 @@ from gardenhub.workdays import queries as workday_queries
 bp = Blueprint("me", __name__)
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(BaseForm):
     password = PasswordField(
         "Your password, to confirm",
         validators=[InputRequired(), Length(max=128)],
@@ -37,7 +37,7 @@ def page():
         more_shifts=len(upcoming) > 5,
         positions=workday_queries.waitlist_positions(upcoming[:5]),
         tasks=task_queries.my_assignments(current_user, done=False)[:5],
-        plots=garden_queries.my_assignments(current_user, now.date()),
+        plots=garden_queries.my_assignments(current_user, now),
         hours=hours_queries.counted_hours(current_user),
     )
 

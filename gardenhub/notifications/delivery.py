@@ -113,8 +113,22 @@ def deliver(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
     for message_id in ids:
         row = db.session.get(Notification, message_id)
         try:
+            email = _email(row)
+        except (ValueError, TypeError, LookupError) as error:
+            # This one message cannot be made into an email (a header the
+            # email library refuses): it fails alone and the rest go out.
+            row.status = OutboxStatus.failed
+            row.attempts += 1
+            row.last_error = f"Could not be built: {type(error).__name__}: {error}"[
+                :500
+            ]
+            counts["failed"] += 1
+            log.warning("notification %s could not be built", row.id)
+            db.session.commit()
+            continue
+        try:
             smtp = smtp or _connect()
-            smtp.send_message(_email(row))
+            smtp.send_message(email)
         except (OSError, smtplib.SMTPException) as error:
             row.attempts += 1
             row.last_error = f"{type(error).__name__}: {error}"[:500]

@@ -1,18 +1,17 @@
 """Message preferences and a coordinator's message to a workday's volunteers."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
-from gardenhub.formfields import strip
+from gardenhub.formfields import BaseForm, strip
 
 
-class QuietHoursForm(FlaskForm):
+class QuietHoursForm(BaseForm):
     quiet_start = TimeField("Quiet from", validators=[InputRequired()])
     quiet_end = TimeField("Quiet until", validators=[InputRequired()])
 
 
-class MessageForm(FlaskForm):
+class MessageForm(BaseForm):
     recipients = SelectField("To", coerce=int)
     subject = StringField(
         "Subject", filters=[strip], validators=[DataRequired(), Length(max=150)]

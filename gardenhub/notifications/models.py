@@ -16,6 +16,7 @@ class OutboxStatus(StrEnum):
     sent = "sent"
     failed = "failed"  # gave up after retries, or delivery was interrupted
     held = "held"  # no email address: readable in the outbox only
+    cancelled = "cancelled"  # its person deleted their account before it went
 
 
 class Notification(db.Model):

@@ -10,7 +10,9 @@ from datetime import datetime
 
 from flask import current_app, render_template
 from markupsafe import Markup, escape
+from sqlalchemy import delete, select
 
+from gardenhub import config
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.notifications.models import Notification, OutboxStatus
@@ -35,6 +37,8 @@ KINDS = {
     "plot_renewal_due": Kind("Your plot is up for renewal"),
     "coordinator_message": Kind("Messages from coordinators"),
     "password_reset": Kind("Password reset", can_mute=False),
+    "confirm_email": Kind("Confirming your address", can_mute=False),
+    "registration_attempt": Kind("Registrations with your address", can_mute=False),
 }
 
 
@@ -44,10 +48,19 @@ def is_muted(person, kind: str) -> bool:
 
 
 def base_url() -> str:
-    return current_app.config["BASE_URL"]
+    return config.base_url()
 
 
 _LINK = re.compile(r"(https?://[^\s<]+)")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+SUBJECT_LENGTH = 200  # the column's size
+
+
+def one_line(text: str, limit: int) -> str:
+    """A header-safe line: control characters and line breaks become spaces,
+    runs of spaces one, and it is cut (with an ellipsis) to `limit`."""
+    line = " ".join(_CONTROL.sub(" ", text).split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def _html(text: str) -> str:
@@ -93,7 +106,7 @@ def queue(
         to_address=person.email,
         reply_to=reply_to,
         kind=kind,
-        subject=str(module.subject).strip(),
+        subject=one_line(str(module.subject), SUBJECT_LENGTH),
         body_text=body,
         body_html=_html(body),
         attachment_name=attachment[0] if attachment else None,
@@ -104,3 +117,52 @@ def queue(
     )
     db.session.add(message)
     return message
+
+
+REMOVED = "(removed)"
+
+
+def forget(person, *, address: str | None) -> int:
+    """A person deleted their account: messages to them that have not gone
+    out are cancelled, and every message to them (or with their address as
+    Reply-To) loses its address, subject, text and attachment. Returns how many
+    messages to them were cancelled."""
+    cancelled = 0
+    for message in db.session.scalars(
+        select(Notification).where(Notification.user_id == person.id)
+    ):
+        if message.status in UNSENT:
+            message.status = OutboxStatus.cancelled
+            cancelled += 1
+        _scrub(message)
+    if address:
+        for message in db.session.scalars(
+            select(Notification).where(Notification.reply_to == address)
+        ):
+            message.reply_to = None
+    return cancelled
+
+
+def purge_before(cutoff: datetime) -> int:
+    """Retention: delete messages created before `cutoff` that are done with
+    (sent, failed, held or cancelled). Returns how many."""
+    result = db.session.execute(
+        delete(Notification).where(
+            Notification.created_at < cutoff, Notification.status.not_in(IN_FLIGHT)
+        )
+    )
+    return result.rowcount
+
+
+UNSENT = (OutboxStatus.queued, OutboxStatus.held, OutboxStatus.failed)
+IN_FLIGHT = (OutboxStatus.queued, OutboxStatus.sending)
+
+
+def _scrub(message: Notification) -> None:
+    message.to_address = None
+    message.reply_to = None
+    message.subject = REMOVED
+    message.body_text = REMOVED
+    message.body_html = REMOVED
+    message.attachment = None
+    message.attachment_name = None

@@ -46,12 +46,14 @@ def preferences():
 @admin_required
 def outbox():
     status = request.args.get("status") or None
-    query = select(Notification).order_by(Notification.id.desc()).limit(200)
+    query = select(Notification).order_by(Notification.id.desc())
     if status in set(OutboxStatus):
         query = query.where(Notification.status == status)
+    else:
+        status = None
     return render_template(
         "notifications/outbox.html",
-        messages=db.session.scalars(query).all(),
+        messages=db.paginate(query, per_page=50, max_per_page=50, error_out=False),
         status=status,
         smtp=delivery.smtp_configured(),
     )

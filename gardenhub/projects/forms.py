@@ -1,6 +1,5 @@
 """The project form."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     SelectField,
     SelectMultipleField,
@@ -11,11 +10,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from gardenhub import timezones
-from gardenhub.formfields import strip
+from gardenhub.formfields import BaseForm, strip
 from gardenhub.projects.models import DEFAULT_PUBLIC_NAME
 
 
-class ProjectForm(FlaskForm):
+class ProjectForm(BaseForm):
     name = StringField(
         "Name",
         filters=[strip],
@@ -57,7 +56,7 @@ class ProjectForm(FlaskForm):
         self.timezone.choices = {zone: zone for zone in timezones.zone_choices()}
 
 
-class CoordinatorsForm(FlaskForm):
+class CoordinatorsForm(BaseForm):
     coordinators = SelectMultipleField(
         "Coordinators",
         coerce=int,

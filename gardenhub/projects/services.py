@@ -10,7 +10,7 @@ from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 from gardenhub.projects.models import DEFAULT_PUBLIC_NAME, Project
-from gardenhub.slugs import unique_slug
+from gardenhub.slugs import add_with_unique_slug
 
 
 class ProjectError(GardenHubError):
@@ -39,12 +39,10 @@ def create_project(data: ProjectData, *, actor: User) -> Project:
     URLs appear in public pages and calendar feeds.
     """
     _check(data)
-    project = Project(
-        slug=unique_slug(Project, data.public_name or DEFAULT_PUBLIC_NAME), **vars(data)
-    )
+    project = Project(**vars(data))
     if actor.role == Role.coordinator:
         project.coordinators.append(actor)
-    db.session.add(project)
+    add_with_unique_slug(project, data.public_name or DEFAULT_PUBLIC_NAME)
     audit.record(actor, "project.create", project)
     return project
 

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
+from gardenhub import audit
 from gardenhub.accounts import services as accounts
 from gardenhub.accounts.permissions import coordinator_required
 from gardenhub.csrf import form_view
@@ -131,3 +132,11 @@ def archive(slug: str):
     db.session.commit()
     flash(f"{project.name} is {'archived' if archived else 'active again'}.", "success")
     return redirect(url_for("projects.show", slug=project.slug))
+
+
+@audit.describes("project")
+def _describe_projects(viewer, ids: list[int]) -> dict:
+    return {
+        p.id: (p.name, url_for("projects.show", slug=p.slug))
+        for p in db.session.scalars(select(Project).where(Project.id.in_(ids)))
+    }

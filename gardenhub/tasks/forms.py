@@ -1,11 +1,8 @@
 """Forms for tasks: plan, assign, mark done."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -19,11 +16,11 @@ from wtforms.validators import (
     Optional,
 )
 
-from gardenhub.formfields import strip
+from gardenhub.formfields import BaseForm, DateField, IntegerField, strip
 from gardenhub.tasks.models import Priority
 
 
-class TaskForm(FlaskForm):
+class TaskForm(BaseForm):
     title = StringField(
         "What needs doing",
         filters=[strip],
@@ -61,7 +58,7 @@ class TaskForm(FlaskForm):
         }
 
 
-class AssignForm(FlaskForm):
+class AssignForm(BaseForm):
     email = EmailField(
         "Person's email",
         filters=[strip],
@@ -71,7 +68,7 @@ class AssignForm(FlaskForm):
     )
 
 
-class DoneForm(FlaskForm):
+class DoneForm(BaseForm):
     note = StringField(
         "Note (optional)", filters=[strip], validators=[Optional(), Length(max=500)]
     )

@@ -13,6 +13,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from gardenhub import audit
 from gardenhub.accounts import services as accounts
 from gardenhub.accounts.models import User
 from gardenhub.accounts.permissions import coordinator_required
@@ -327,3 +328,11 @@ def attention():
     project_ids = project_queries.managed_project_ids(current_user)
     tasks = queries.needs_attention(project_ids, now=now, soon_days=days)
     return render_template("tasks/attention.html", tasks=tasks, days=days)
+
+
+@audit.describes("task")
+def _describe_tasks(viewer, ids: list[int]) -> dict:
+    return {
+        t.id: (t.title, url_for("tasks.show", task_id=t.id))
+        for t in db.session.scalars(select(Task).where(Task.id.in_(ids)))
+    }

@@ -1,14 +1,11 @@
 """Forms for planning workdays, series and shifts, and for adding people."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     FieldList,
     Form,
     FormField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -26,9 +23,14 @@ from wtforms.validators import (
     Optional,
 )
 
-from gardenhub.formfields import strip
+from gardenhub.formfields import BaseForm, DateField, IntegerField, strip
 from gardenhub.workdays.models import DEFAULT_PUBLIC_TITLE
-from gardenhub.workdays.services import Scope, ShiftData
+from gardenhub.workdays.services import (
+    PLANNING_YEARS_AHEAD,
+    PLANNING_YEARS_BACK,
+    Scope,
+    ShiftData,
+)
 
 CAPACITY_RANGE = NumberRange(
     1, 10_000, message="Capacity must be between 1 and 10,000."
@@ -113,12 +115,17 @@ class WorkdayFieldsMixin:
         }
 
 
-class WorkdayForm(WorkdayFieldsMixin, FlaskForm):
-    day = DateField("Date", validators=[InputRequired(message="Pick a date.")])
+class WorkdayForm(WorkdayFieldsMixin, BaseForm):
+    day = DateField(
+        "Date",
+        validators=[InputRequired(message="Pick a date.")],
+        years_back=PLANNING_YEARS_BACK,
+        years_ahead=PLANNING_YEARS_AHEAD,
+    )
     shifts = FieldList(FormField(ShiftRowForm), min_entries=3, max_entries=10)
 
 
-class SeriesForm(WorkdayFieldsMixin, FlaskForm):
+class SeriesForm(WorkdayFieldsMixin, BaseForm):
     weekdays = SelectMultipleField(
         "On",
         choices=WEEKDAYS,
@@ -136,8 +143,18 @@ class SeriesForm(WorkdayFieldsMixin, FlaskForm):
             4: "Every 4th week",
         },
     )
-    starts_on = DateField("First date", validators=[InputRequired()])
-    ends_on = DateField("Last date", validators=[Optional()])
+    starts_on = DateField(
+        "First date",
+        validators=[InputRequired()],
+        years_back=PLANNING_YEARS_BACK,
+        years_ahead=PLANNING_YEARS_AHEAD,
+    )
+    ends_on = DateField(
+        "Last date",
+        validators=[Optional()],
+        years_back=PLANNING_YEARS_BACK,
+        years_ahead=PLANNING_YEARS_AHEAD,
+    )
     count = IntegerField(
         "…or number of workdays",
         validators=[
@@ -148,11 +165,13 @@ class SeriesForm(WorkdayFieldsMixin, FlaskForm):
     shifts = FieldList(FormField(ShiftRowForm), min_entries=3, max_entries=10)
 
 
-class EditWorkdayForm(WorkdayFieldsMixin, FlaskForm):
+class EditWorkdayForm(WorkdayFieldsMixin, BaseForm):
     day = DateField(
         "Date",
         validators=[InputRequired()],
         description="Only changes when editing this workday alone.",
+        years_back=PLANNING_YEARS_BACK,
+        years_ahead=PLANNING_YEARS_AHEAD,
     )
     scope = RadioField(
         "Apply to",
@@ -165,7 +184,7 @@ class EditWorkdayForm(WorkdayFieldsMixin, FlaskForm):
     )
 
 
-class ShiftForm(FlaskForm):
+class ShiftForm(BaseForm):
     name = StringField(
         "Shift name", filters=[strip], validators=[DataRequired(), Length(max=120)]
     )
@@ -194,7 +213,7 @@ class ShiftForm(FlaskForm):
         )
 
 
-class CancelWorkdayForm(FlaskForm):
+class CancelWorkdayForm(BaseForm):
     reason = StringField(
         "Reason (shown to members)",
         filters=[strip],
@@ -202,7 +221,7 @@ class CancelWorkdayForm(FlaskForm):
     )
 
 
-class AddPersonForm(FlaskForm):
+class AddPersonForm(BaseForm):
     email = EmailField(
         "Email of someone with an account",
         filters=[strip],
@@ -210,7 +229,7 @@ class AddPersonForm(FlaskForm):
     )
 
 
-class AddGuestForm(FlaskForm):
+class AddGuestForm(BaseForm):
     name = StringField(
         "Name", filters=[strip], validators=[DataRequired(), Length(max=80)]
     )

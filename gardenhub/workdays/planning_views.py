@@ -12,7 +12,7 @@ from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 from gardenhub.notifications.forms import MessageForm
-from gardenhub.outcomes import show_error
+from gardenhub.outcomes import act, show_error
 from gardenhub.projects.views import managed_project_or_403
 from gardenhub.timezones import to_local
 from gardenhub.workdays import queries, services, signups
@@ -90,7 +90,9 @@ def new_workday(slug: str):
     if form.validate_on_submit():
         data = _workday_data(form, day=form.day.data, shifts=_shift_rows(form))
         try:
-            workday = services.create_workday(project, data, actor=current_user)
+            workday = services.create_workday(
+                project, data, actor=current_user, now=utcnow()
+            )
         except services.WorkdayError as error:
             show_error(form, error)
         else:
@@ -121,7 +123,9 @@ def new_series(slug: str):
             count=form.count.data,
         )
         try:
-            series = services.create_series(project, data, rule, actor=current_user)
+            series = services.create_series(
+                project, data, rule, actor=current_user, now=utcnow()
+            )
         except services.WorkdayError as error:
             show_error(form, error)
         else:
@@ -261,10 +265,12 @@ def roster(workday_id: int):
     )
 
 
-def _add(shift: Shift, person) -> None:
-    signup = signups.sign_up(shift, person, now=utcnow(), added_by=current_user)
+def _add(shift: Shift, **person) -> None:
+    """Sign up the person the roster form names (found, or added as a guest)."""
+    found = accounts.find_or_add_person(actor=current_user, **person)
+    signup = signups.sign_up(shift, found, now=utcnow(), added_by=current_user)
     state = "confirmed" if signup.status == "confirmed" else "on the waitlist"
-    flash(f"{person.display_name} is {state} for “{shift.name}”.", "success")
+    flash(f"{found.display_name} is {state} for “{shift.name}”.", "success")
 
 
 @bp.post("/shifts/<int:shift_id>/add-person")
@@ -273,22 +279,11 @@ def _add(shift: Shift, person) -> None:
 def add_person(shift_id: int):
     shift = _managed_shift_or_403(shift_id)
     form = AddPersonForm()
+    back = url_for("planning.roster", workday_id=shift.workday_id)
     if not form.validate_on_submit():
         flash("Enter the email of someone with a GardenHub account.", "error")
-    elif (person := accounts.find_by_email(form.email.data)) is None or person.is_guest:
-        flash(
-            "Nobody has an account with that email. Add them as a guest instead.",
-            "error",
-        )
-    else:
-        try:
-            _add(shift, person)
-        except signups.SignupError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-    return redirect(url_for("planning.roster", workday_id=shift.workday_id))
+        return redirect(back)
+    return act(lambda: _add(shift, email=form.email.data), "", back)
 
 
 @bp.post("/shifts/<int:shift_id>/add-guest")
@@ -297,23 +292,17 @@ def add_person(shift_id: int):
 def add_guest(shift_id: int):
     shift = _managed_shift_or_403(shift_id)
     form = AddGuestForm()
+    back = url_for("planning.roster", workday_id=shift.workday_id)
     if not form.validate_on_submit():
         flash("A guest needs a name (phone and email are optional).", "error")
-        return redirect(url_for("planning.roster", workday_id=shift.workday_id))
-    try:
-        guest = accounts.add_guest(
-            form.name.data,
-            actor=current_user,
-            phone=form.phone.data,
-            email=form.email.data,
-        )
-        _add(shift, guest)
-    except GardenHubError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-    return redirect(url_for("planning.roster", workday_id=shift.workday_id))
+        return redirect(back)
+    return act(
+        lambda: _add(
+            shift, name=form.name.data, phone=form.phone.data, email=form.email.data
+        ),
+        "",
+        back,
+    )
 
 
 @bp.route("/workdays/<int:workday_id>/message", methods=["GET", "POST"])
@@ -328,7 +317,7 @@ def message(workday_id: int):
         shift.id: f"Only “{shift.name}”" for shift in workday.shifts
     }
     if form.validate_on_submit():
-        sent = services.message_volunteers(
+        reached, unreachable = services.message_volunteers(
             workday,
             shift_id=form.recipients.data or None,
             subject=form.subject.data,
@@ -339,10 +328,18 @@ def message(workday_id: int):
         )
         db.session.commit()
         flash(
-            f"Your message is on its way to {sent} "
-            f"{'person' if sent == 1 else 'people'}.",
+            f"Your message is on its way to {reached} "
+            f"{'person' if reached == 1 else 'people'}.",
             "success",
         )
+        if unreachable:
+            flash(
+                f"{unreachable} {'person' if unreachable == 1 else 'people'} "
+                "with a seat won't get it by email: a guest without an address, "
+                "or someone who turned coordinators' messages off. Tell them "
+                "another way.",
+                "warning",
+            )
         return redirect(url_for("planning.roster", workday_id=workday.id))
     status = 422 if form.is_submitted() else 200
     return render_template("workdays/message.html", form=form, workday=workday), status

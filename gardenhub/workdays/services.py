@@ -4,7 +4,7 @@ Sign-ups, the waitlist and capacity live in `signups.py`.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 from gardenhub.notifications import services as notifications
 from gardenhub.projects.models import Project
-from gardenhub.timezones import to_local, to_utc
+from gardenhub.timezones import LocalTimeError, to_local, to_utc
 from gardenhub.workdays import signups
 from gardenhub.workdays.calendar import shift_ics
 from gardenhub.workdays.models import (
@@ -78,6 +78,41 @@ def zone_for(project: Project, garden: Garden | None) -> str:
     return garden.timezone if garden else project.timezone
 
 
+# Workdays are planned from last year to five years ahead: year 1 or 9999 would
+# save and then break every feed and sign-up of that workday.
+PLANNING_YEARS_BACK, PLANNING_YEARS_AHEAD = 1, 5
+
+
+def planning_window() -> tuple[int, int]:
+    year = datetime.now(UTC).year
+    return year - PLANNING_YEARS_BACK, year + PLANNING_YEARS_AHEAD
+
+
+def _check_day(day: date, *, field_name: str = "day") -> None:
+    first, last = planning_window()
+    if not first <= day.year <= last:
+        raise WorkdayError(
+            f"Plan workdays between {first} and {last}.", field=field_name
+        )
+
+
+def _utc(day: date, clock: time, zone: str, field_name: str) -> datetime:
+    """`to_utc`, with a time that a clock change skips or repeats refused on the
+    form field it came from."""
+    try:
+        return to_utc(day, clock, zone)
+    except LocalTimeError as error:
+        raise WorkdayError(error.message, field=field_name) from None
+
+
+def _check_future(starts_at: datetime, now: datetime, *, field_name: str) -> None:
+    if starts_at <= now:
+        raise WorkdayError(
+            "That date and time have already passed. Plan workdays from now on.",
+            field=field_name,
+        )
+
+
 def _check_times(start: time, end: time, *, field_name: str = "end") -> None:
     if end <= start:
         raise WorkdayError("The end must be after the start.", field=field_name)
@@ -108,7 +143,8 @@ def _check_shift_inside(
         )
 
 
-def _check_workday(data: WorkdayData) -> None:
+def _check_workday(data: WorkdayData, *, day_field: str = "day") -> None:
+    _check_day(data.day, field_name=day_field)
     _check_times(data.start, data.end)
     if not data.garden and not data.location:
         raise WorkdayError(
@@ -128,24 +164,18 @@ def _check_workday(data: WorkdayData) -> None:
             )
 
 
-def _new_workday(
-    project: Project,
-    data: WorkdayData,
-    day: date,
-    *,
-    series: WorkdaySeries | None = None,
-) -> Workday:
+def _new_workday(project: Project, data: WorkdayData, day: date) -> Workday:
+    """The workday on `day` with its shifts, not yet added to the session."""
     zone = zone_for(project, data.garden)
     workday = Workday(
         project=project,
         garden=data.garden,
-        series=series,
         title=data.title,
         public_title=data.public_title or DEFAULT_PUBLIC_TITLE,
         description=data.description,
         location=data.location,
-        starts_at=to_utc(day, data.start, zone),
-        ends_at=to_utc(day, data.end, zone),
+        starts_at=_utc(day, data.start, zone, "start"),
+        ends_at=_utc(day, data.end, zone, "end"),
         is_newcomer_friendly=data.is_newcomer_friendly,
     )
     for shift in data.shifts:
@@ -155,30 +185,39 @@ def _new_workday(
                 capacity=shift.capacity,
                 description=shift.description,
                 skill=shift.skill,
-                starts_at=to_utc(day, shift.start, zone),
-                ends_at=to_utc(day, shift.end, zone),
+                starts_at=_utc(day, shift.start, zone, "shifts"),
+                ends_at=_utc(day, shift.end, zone, "shifts"),
             )
         )
-    db.session.add(workday)
     return workday
 
 
-def create_workday(project: Project, data: WorkdayData, *, actor) -> Workday:
-    """A one-off workday with its shifts. Raises WorkdayError with a form field."""
+def create_workday(
+    project: Project, data: WorkdayData, *, actor, now: datetime
+) -> Workday:
+    """A one-off workday with its shifts, from now on. Raises WorkdayError with
+    a form field (dates outside the planning window, past times, clock times
+    that a daylight-saving change skips or repeats)."""
     _check_workday(data)
     workday = _new_workday(project, data, data.day)
+    _check_future(workday.starts_at, now, field_name="day")
+    db.session.add(workday)
     audit.record(actor, "workday.create", workday)
     return workday
 
 
 def create_series(
-    project: Project, data: WorkdayData, rule: WeeklyRule, *, actor
+    project: Project, data: WorkdayData, rule: WeeklyRule, *, actor, now: datetime
 ) -> WorkdaySeries:
     """A weekly series and all its workdays, each with the template's shifts.
 
-    Raises WorkdayError: no end, no weekday, or more occurrences than allowed.
+    Raises WorkdayError: no end, no weekday, more occurrences than allowed, a
+    date outside the planning window or in the past, or an occurrence whose
+    clock time a daylight-saving change skips or repeats (named by its date).
     """
-    _check_workday(data)
+    _check_workday(data, day_field="starts_on")
+    if rule.ends_on is not None:
+        _check_day(rule.ends_on, field_name="ends_on")
     if not rule.weekdays:
         raise WorkdayError("Pick at least one weekday.", field="weekdays")
     if rule.ends_on is None and rule.count is None:
@@ -195,6 +234,9 @@ def create_series(
         ) from None
     if not dates:
         raise WorkdayError("No workday falls within those dates.", field="ends_on")
+    _check_day(dates[-1], field_name="ends_on" if rule.ends_on else "count")
+    workdays = [_new_workday(project, data, day) for day in dates]
+    _check_future(workdays[0].starts_at, now, field_name="starts_on")
     series = WorkdaySeries(
         project=project,
         weekdays=",".join(str(d) for d in rule.weekdays),
@@ -218,8 +260,9 @@ def create_series(
         for s in data.shifts
     ]
     db.session.add(series)
-    for day in dates:
-        _new_workday(project, data, day, series=series)
+    for workday in workdays:
+        workday.series = series
+        db.session.add(workday)
     audit.record(actor, "series.create", series, f"{len(dates)} workdays")
     return series
 
@@ -264,7 +307,12 @@ def update_workday(
             if target is workday and scope == Scope.this
             else to_local(target.starts_at, target.timezone).date()
         )
-        starts_at, ends_at = to_utc(day, data.start, zone), to_utc(day, data.end, zone)
+        if target is workday and scope == Scope.this:
+            _check_day(day)
+        starts_at = _utc(day, data.start, zone, "start")
+        ends_at = _utc(day, data.end, zone, "end")
+        if starts_at != target.starts_at:
+            _check_future(starts_at, now, field_name="day")
         delta = starts_at - target.starts_at
         for shift in target.shifts:
             _check_shift_inside(
@@ -393,17 +441,17 @@ def add_shift(workday: Workday, data: ShiftData, *, actor, now: datetime) -> Shi
     zone = workday.timezone
     day = to_local(workday.starts_at, zone).date()
     shift = Shift(
-        workday=workday,
         name=data.name,
         capacity=data.capacity,
         description=data.description,
         skill=data.skill,
-        starts_at=to_utc(day, data.start, zone),
-        ends_at=to_utc(day, data.end, zone),
+        starts_at=_utc(day, data.start, zone, "start"),
+        ends_at=_utc(day, data.end, zone, "end"),
     )
     _check_shift_inside(
         data.name, shift.starts_at, shift.ends_at, workday.starts_at, workday.ends_at
     )
+    shift.workday = workday
     db.session.add(shift)
     workday.touch(now)
     audit.record(actor, "shift.create", shift)
@@ -417,7 +465,8 @@ def update_shift(shift: Shift, data: ShiftData, *, actor, now: datetime) -> None
     workday = shift.workday
     zone = workday.timezone
     day = to_local(workday.starts_at, zone).date()
-    starts_at, ends_at = to_utc(day, data.start, zone), to_utc(day, data.end, zone)
+    starts_at = _utc(day, data.start, zone, "start")
+    ends_at = _utc(day, data.end, zone, "end")
     _check_shift_inside(
         data.name, starts_at, ends_at, workday.starts_at, workday.ends_at
     )
@@ -437,9 +486,13 @@ def message_volunteers(
     reply_to: str,
     actor,
     now: datetime,
-) -> int:
-    """Queue one copy per person holding a seat (on one shift, or all). Returns
-    how many people it goes to."""
+) -> tuple[int, int]:
+    """Queue one copy per person holding a seat (on one shift, or all).
+
+    Returns (reached, unreachable): how many it goes to by email, and how many
+    it cannot reach (a guest without an address, or someone who turned
+    coordinators' messages off).
+    """
     query = (
         select(Signup)
         .join(Shift, Shift.id == Signup.shift_id)
@@ -450,8 +503,9 @@ def message_volunteers(
     people = {
         signup.volunteer_id: signup.volunteer for signup in db.session.scalars(query)
     }
+    reached = 0
     for person in people.values():
-        notifications.queue(
+        message = notifications.queue(
             person,
             "coordinator_message",
             workday=workday,
@@ -460,5 +514,6 @@ def message_volunteers(
             reply_to=reply_to,
             now=now,
         )
-    audit.record(actor, "workday.message", workday, f"{len(people)} recipients")
-    return len(people)
+        reached += message is not None and message.to_address is not None
+    audit.record(actor, "workday.message", workday, f"{reached} recipients")
+    return reached, len(people) - reached

@@ -58,9 +58,25 @@ def _hours(key: str) -> timedelta:
 
 
 def seats_taken(shift: Shift) -> int:
+    """Confirmed seats and held offers (expired offers too, until released)."""
     return db.session.scalar(
         select(func.count(Signup.id)).where(
             Signup.shift_id == shift.id, Signup.status.in_(SEAT_STATUSES)
+        )
+    )
+
+
+def _live_seats(shift: Shift, now: datetime) -> int:
+    """Seats that still count at `now`: confirmed, and offers not yet run out.
+    Lets a rule decide before `_release_expired_offers` writes anything."""
+    return db.session.scalar(
+        select(func.count(Signup.id)).where(
+            Signup.shift_id == shift.id,
+            (Signup.status == SignupStatus.confirmed)
+            | (
+                (Signup.status == SignupStatus.offered)
+                & (Signup.offer_expires_at > now)
+            ),
         )
     )
 
@@ -94,20 +110,38 @@ def _check_open(shift: Shift, now: datetime) -> None:
         raise SignupClosed("This shift has already started; sign-ups are closed.")
 
 
-def _overlapping_shift(shift: Shift, person: User) -> Shift | None:
-    return db.session.scalars(
-        select(Shift)
+def _seats_overlapping(shift: Shift, what, people: list[int]):
+    """Select `what` over seats that people hold on shifts overlapping `shift`."""
+    return (
+        select(what)
+        .select_from(Shift)
         .join(Signup, Signup.shift_id == Shift.id)
         .join(Workday, Workday.id == Shift.workday_id)
         .where(
-            Signup.volunteer_id == person.id,
+            Signup.volunteer_id.in_(people),
             Signup.status.in_(SEAT_STATUSES),
             Workday.status == WorkdayStatus.scheduled,
             Shift.id != shift.id,
             Shift.starts_at < shift.ends_at,
             Shift.ends_at > shift.starts_at,
         )
-    ).first()
+    )
+
+
+def _overlapping_shift(shift: Shift, person: User) -> Shift | None:
+    """A shift overlapping `shift` on which `person` holds a seat."""
+    return db.session.scalars(_seats_overlapping(shift, Shift, [person.id])).first()
+
+
+def _check_overlap(shift: Shift, person: User, *, by_someone_else: bool) -> None:
+    """One message for every way into a seat: signing up, confirming an offer,
+    a walk-in. Raises OverlappingShift."""
+    other = _overlapping_shift(shift, person)
+    if other is not None:
+        raise OverlappingShift(
+            f"This overlaps “{other.name}” on {other.workday.title}, which "
+            f"{'they are' if by_someone_else else 'you are'} already signed up for."
+        )
 
 
 def sign_up(
@@ -116,23 +150,19 @@ def sign_up(
     """Confirm `person` on `shift`, or put them on the waitlist when it is full.
 
     Raises SignupClosed (started or cancelled), AlreadySignedUp (an active
-    sign-up exists) and OverlappingShift (they hold a seat on an overlapping shift).
+    sign-up exists) and OverlappingShift (they hold a seat on an overlapping
+    shift), each before anything is written.
     """
     shift = lock(shift)
     _check_open(shift, now)
-    _release_expired_offers(shift, now)
     if active_signup(shift, person) is not None:
         raise AlreadySignedUp(
             "You are already signed up for this shift."
             if added_by is None
             else f"{person.display_name} is already on this shift."
         )
-    other = _overlapping_shift(shift, person)
-    if other is not None:
-        raise OverlappingShift(
-            f"This overlaps “{other.name}” on {other.workday.title}, which "
-            f"{'you are' if added_by is None else 'they are'} already signed up for."
-        )
+    _check_overlap(shift, person, by_someone_else=added_by is not None)
+    _release_expired_offers(shift, now)
     full = seats_taken(shift) >= shift.capacity
     signup = Signup(
         shift=shift,
@@ -157,6 +187,42 @@ def sign_up(
         )
     else:
         _confirmation(signup, now)
+    return signup
+
+
+def walk_in(shift: Shift, person: User, *, actor: User, now: datetime) -> Signup:
+    """A confirmed seat for someone who turned up (check-in does the rest).
+
+    Their own seat, offer or waitlist place becomes the seat; a full shift gets
+    one more seat, recorded in the audit trail, so confirmed sign-ups never
+    exceed capacity. Works after the shift started. Raises SignupClosed for a
+    cancelled workday and OverlappingShift, before anything is written.
+    """
+    shift = lock(shift)
+    if shift.workday.status == WorkdayStatus.cancelled:
+        raise SignupClosed("This workday is cancelled.")
+    signup = active_signup(shift, person)
+    if signup is not None and signup.status == SignupStatus.confirmed:
+        return signup
+    _check_overlap(shift, person, by_someone_else=True)
+    _release_expired_offers(shift, now)
+    if signup is not None:
+        db.session.refresh(signup)  # its own offer may just have run out
+        if not signup.is_active:
+            signup = None
+    needs_seat = signup is None or signup.status == SignupStatus.waitlisted
+    if needs_seat and seats_taken(shift) >= shift.capacity:
+        shift.capacity += 1
+        audit.record(actor, "shift.capacity.walk_in", shift, str(shift.capacity))
+    if signup is None:
+        signup = Signup(shift=shift, volunteer=person, added_by=actor, created_at=now)
+        db.session.add(signup)
+    signup.status = SignupStatus.confirmed
+    signup.confirmed_at = now
+    signup.offer_expires_at = None
+    shift.seats_changed_at = now
+    db.session.flush()
+    audit.record(actor, "signup.walk_in", signup, f"shift {shift.id}")
     return signup
 
 
@@ -206,30 +272,38 @@ def cancel(signup: Signup, *, actor: User, now: datetime) -> None:
 
 
 def confirm(signup: Signup, *, person: User, now: datetime) -> None:
-    """Take the seat: an unexpired offer, or (inside the cut-off before the
-    shift, when seats are simply open) a free seat for someone still waiting.
+    """Take the seat: an offer that has not run out, or (inside the cut-off
+    before the shift, when seats are simply open) a free seat for someone
+    still waiting.
 
-    Raises OfferUnavailable when the offer expired or nothing is free.
+    Raises OfferUnavailable (someone else's, run out, nothing free) and
+    OverlappingShift (the same message as a sign-up), before anything is
+    written. A view that wants a run-out offer passed on calls
+    `pass_on_expired_offers` first, as its own step.
     """
     shift = lock(signup.shift)
     db.session.refresh(signup)
     if signup.volunteer_id != person.id:
         raise OfferUnavailable("This offer is for someone else.")
     _check_open(shift, now)
-    _release_expired_offers(shift, now)
-    if signup.status == SignupStatus.offered or (
-        signup.status == SignupStatus.waitlisted and seats_taken(shift) < shift.capacity
-    ):
-        pass
-    elif signup.status == SignupStatus.confirmed:
+    if signup.status == SignupStatus.confirmed:
         raise OfferUnavailable("You already have a seat on this shift.")
-    elif signup.status == SignupStatus.expired:
+    if signup.status == SignupStatus.expired or (
+        signup.status == SignupStatus.offered and signup.offer_expires_at <= now
+    ):
         raise OfferUnavailable(
             "This offer has expired and passed to the next person. "
             "You can join the waitlist again."
         )
-    else:
+    open_seat = (
+        signup.status == SignupStatus.waitlisted
+        and _inside_cutoff(shift, now)
+        and _live_seats(shift, now) < shift.capacity
+    )
+    if signup.status != SignupStatus.offered and not open_seat:
         raise OfferUnavailable("There is no free seat to confirm right now.")
+    _check_overlap(shift, person, by_someone_else=False)
+    _release_expired_offers(shift, now)
     signup.status = SignupStatus.confirmed
     signup.confirmed_at = now
     signup.offer_expires_at = None
@@ -237,16 +311,24 @@ def confirm(signup: Signup, *, person: User, now: datetime) -> None:
     _confirmation(signup, now)
 
 
+def pass_on_expired_offers(shift: Shift, *, now: datetime) -> None:
+    """Pass the shift's run-out offers to the next people waiting. Its own step,
+    committed by the caller before a rule that may refuse (`confirm`)."""
+    _release_expired_offers(lock(shift), now)
+
+
 def set_capacity(shift: Shift, capacity: int, *, now: datetime) -> None:
-    """Refused below the seats already taken; rising offers seats to the waitlist."""
+    """Refused below the seats already taken; rising offers seats to the waitlist
+    (unless the workday is cancelled or about to start)."""
     shift = lock(shift)
-    taken = seats_taken(shift)
+    taken = _live_seats(shift, now)
     if capacity < taken:
         raise CapacityTooLow(
             f"{taken} people already hold a seat on “{shift.name}”, so its capacity "
             f"cannot go below {taken}.",
             field="capacity",
         )
+    _release_expired_offers(shift, now)
     rising = capacity > shift.capacity
     shift.capacity = capacity
     shift.seats_changed_at = now
@@ -255,24 +337,37 @@ def set_capacity(shift: Shift, capacity: int, *, now: datetime) -> None:
         offer_free_seats(shift, now=now)
 
 
+def _inside_cutoff(shift: Shift, now: datetime) -> bool:
+    return now >= shift.starts_at - _hours("OFFER_CUTOFF_HOURS")
+
+
 def offer_free_seats(shift: Shift, *, now: datetime) -> list[Signup]:
     """Offer each free seat to the next person waiting (caller holds the lock).
 
     The offer holds the seat for the claim window, shortened to what is left
-    before the shift. Inside the cut-off before the shift nobody is offered:
-    free seats are open to anyone, the waitlist included.
+    before the shift. Nothing is offered on a cancelled workday, or inside the
+    cut-off before the shift (free seats are open to anyone then, the waitlist
+    included). Someone who now holds a seat on an overlapping shift keeps their
+    place and is passed over.
     """
-    if now >= shift.starts_at - _hours("OFFER_CUTOFF_HOURS"):
+    if shift.workday.status == WorkdayStatus.cancelled or _inside_cutoff(shift, now):
         return []
     free = shift.capacity - seats_taken(shift)
     if free <= 0:
         return []
-    waiting = db.session.scalars(
+    queue = db.session.scalars(
         select(Signup)
         .where(Signup.shift_id == shift.id, Signup.status == SignupStatus.waitlisted)
         .order_by(Signup.created_at, Signup.id)
-        .limit(free)
     ).all()
+    busy = set(
+        db.session.scalars(
+            _seats_overlapping(
+                shift, Signup.volunteer_id, [s.volunteer_id for s in queue]
+            )
+        )
+    )
+    waiting = [s for s in queue if s.volunteer_id not in busy][:free]
     expires = min(now + _hours("OFFER_WINDOW_HOURS"), shift.starts_at)
     for signup in waiting:
         signup.status = SignupStatus.offered

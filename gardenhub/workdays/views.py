@@ -2,21 +2,38 @@
 its shifts, My shifts, and the sign-up buttons."""
 
 import calendar
+import re
 from datetime import UTC, date, datetime, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from gardenhub import tokens
-from gardenhub.accounts.privacy import shown_names
+from gardenhub import audit, tokens
+from gardenhub.accounts.privacy import shown_names, visible_name
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 from gardenhub.projects.models import Project
-from gardenhub.timezones import to_local
+from gardenhub.timezones import format_date, local_today, to_local
 from gardenhub.workdays import queries, signups
-from gardenhub.workdays.models import Shift, Signup, SignupStatus
+from gardenhub.workdays.models import (
+    Shift,
+    Signup,
+    SignupStatus,
+    Workday,
+    WorkdaySeries,
+)
 
 bp = Blueprint("workdays", __name__)
 
@@ -73,14 +90,24 @@ def home():
     )
 
 
+def _month_asked(today: date) -> date:
+    """The first day of the month in ?month=YYYY-MM, within ten years of today;
+    anything else shows this month."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", request.args.get("month", ""))
+    if match:
+        year, number = int(match[1]), int(match[2])
+        if abs(year - today.year) <= 10 and 1 <= number <= 12:
+            return date(year, number, 1)
+    return today.replace(day=1)
+
+
 @bp.get("/calendar")
 def month():
-    today = date.today()
-    try:
-        first = datetime.strptime(request.args.get("month", ""), "%Y-%m").date()
-    except ValueError:
-        first = today.replace(day=1)
     garden, project = _filters()
+    place = garden or (project.garden if project else None)
+    zone = place.timezone if place else current_app.config["DEFAULT_TIMEZONE"]
+    today = local_today(zone)
+    first = _month_asked(today)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(
         first.year, first.month
     )
@@ -216,15 +243,24 @@ def cancel(signup_id: int):
 @login_required
 def confirm(signup_id: int):
     signup = _own_signup_or_403(signup_id, coordinators_too=False)
+    _confirm_seat(signup)
+    return _back_to(signup.shift.workday_id)
+
+
+def _confirm_seat(signup: Signup) -> None:
+    """Two steps: offers that have run out pass on (kept whatever happens
+    next), then the person takes their seat or hears why not."""
+    now = utcnow()
+    signups.pass_on_expired_offers(signup.shift, now=now)
+    db.session.commit()
     try:
-        signups.confirm(signup, person=current_user, now=utcnow())
+        signups.confirm(signup, person=signup.volunteer, now=now)
     except signups.SignupError as error:
-        db.session.commit()  # keep the expired offer passed on to the next person
+        db.session.rollback()
         flash(error.message, "error")
     else:
         db.session.commit()
         flash(f"The seat on “{signup.shift.name}” is yours. See you there!", "success")
-    return _back_to(signup.shift.workday_id)
 
 
 def _offer_from_link(token: str) -> Signup:
@@ -242,14 +278,83 @@ def offer_link(token: str):
     which mail scanners never send) confirms the seat."""
     signup = _offer_from_link(token)
     if request.method == "POST":
-        try:
-            signups.confirm(signup, person=signup.volunteer, now=utcnow())
-        except signups.SignupError as error:
-            db.session.commit()  # an expired offer has passed on: keep that
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(
-                f"The seat on “{signup.shift.name}” is yours. See you there!", "success"
-            )
+        _confirm_seat(signup)
     return render_template("workdays/offer.html", signup=signup, now=utcnow())
+
+
+def _when(workday: Workday) -> str:
+    return format_date(workday.starts_at, workday.timezone)
+
+
+@audit.describes("workday")
+def _describe_workdays(viewer, ids: list[int]) -> dict:
+    found = db.session.scalars(
+        select(Workday)
+        .options(joinedload(Workday.garden), joinedload(Workday.project))
+        .where(Workday.id.in_(ids))
+    )
+    return {
+        w.id: (
+            f"{w.title}, {_when(w)}",
+            url_for("workdays.show", workday_id=w.id),
+        )
+        for w in found
+    }
+
+
+@audit.describes("shift")
+def _describe_shifts(viewer, ids: list[int]) -> dict:
+    found = db.session.scalars(
+        select(Shift)
+        .options(
+            joinedload(Shift.workday).options(
+                joinedload(Workday.garden), joinedload(Workday.project)
+            )
+        )
+        .where(Shift.id.in_(ids))
+    )
+    return {
+        s.id: (
+            f"{s.name} on {s.workday.title}, {_when(s.workday)}",
+            url_for("workdays.show", workday_id=s.workday_id),
+        )
+        for s in found
+    }
+
+
+@audit.describes("signup")
+def _describe_signups(viewer, ids: list[int]) -> dict:
+    found = db.session.scalars(
+        select(Signup)
+        .options(
+            joinedload(Signup.volunteer),
+            joinedload(Signup.shift)
+            .joinedload(Shift.workday)
+            .options(joinedload(Workday.garden), joinedload(Workday.project)),
+        )
+        .where(Signup.id.in_(ids))
+    )
+    return {
+        s.id: (
+            f"{visible_name(viewer, s.volunteer, s.shift.workday.project)} on "
+            f"{s.shift.name}, {_when(s.shift.workday)}",
+            url_for("planning.roster", workday_id=s.shift.workday_id),
+        )
+        for s in found
+    }
+
+
+@audit.describes("workdayseries")
+def _describe_series(viewer, ids: list[int]) -> dict:
+    found = db.session.scalars(
+        select(WorkdaySeries)
+        .options(joinedload(WorkdaySeries.project))
+        .where(WorkdaySeries.id.in_(ids))
+    )
+    return {
+        s.id: (
+            f"{s.project.name}: {s.describe()}",
+            url_for("projects.show", slug=s.project.slug),
+        )
+        for s in found
+    }
