@@ -82,24 +82,33 @@ class BaseForm(FlaskForm):
         guard_text_fields(self)
 
 
+NOT_A_NUMBER = "Enter a number."
+
+
 class DecimalField(wtforms.DecimalField):
     """A decimal that must be a finite number ("NaN", "sNaN", "Infinity" are not)."""
 
     def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(NOT_A_NUMBER) from None
         if self.data is not None and not self.data.is_finite():
             self.data = None
-            raise ValueError("Enter a number.")
+            raise ValueError(NOT_A_NUMBER)
 
 
 class FloatField(wtforms.FloatField):
     """A float that must be finite."""
 
     def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(NOT_A_NUMBER) from None
         if self.data is not None and not math.isfinite(self.data):
             self.data = None
-            raise ValueError("Enter a number.")
+            raise ValueError(NOT_A_NUMBER)
 
 
 # Ids and counts fit the database's 32-bit integers.
