@@ -18,7 +18,7 @@ from gardenhub.projects import services as projects
 from gardenhub.projects.models import Project
 from gardenhub.tasks import services as tasks
 from gardenhub.tasks.models import Task
-from gardenhub.timezones import to_local, to_utc
+from gardenhub.timezones import local_time_problem, to_local, to_utc
 from gardenhub.workdays import services as workdays
 from gardenhub.workdays import signups
 from gardenhub.workdays.models import Shift, Signup, Workday
@@ -222,6 +222,39 @@ def _seed_workdays(admin, coordinator, volunteer, neighbours, now: datetime) -> 
         signups.sign_up(cleanup.shifts[0], person, now=now)
     for person in neighbours[5:9]:
         signups.sign_up(workshop.shifts[0], person, now=now)
+    _seed_drop_in(crew, garden, coordinator, neighbours, now)
+
+
+def _seed_drop_in(crew, garden, coordinator, neighbours, now: datetime) -> None:
+    """A short workday starting within the hour, so check-in at the gate can be
+    tried at once (it opens two hours before a shift)."""
+    local = to_local(now, ZONE).replace(second=0, microsecond=0)
+    start = local + timedelta(minutes=20 - local.minute % 5)
+    if (start + timedelta(minutes=90)).date() != start.date():
+        start = datetime.combine(start.date() + timedelta(days=1), time(0, 5))
+    end = start + timedelta(minutes=90)
+    if local_time_problem(start.date(), start.time(), ZONE) or local_time_problem(
+        end.date(), end.time(), ZONE
+    ):
+        return  # the night the clocks change: no drop-in this time
+    drop_in = workdays.create_workday(
+        crew,
+        WorkdayData(
+            title="Drop-in watering",
+            day=start.date(),
+            start=start.time(),
+            end=end.time(),
+            garden=garden,
+            public_title="Drop-in watering",
+            is_newcomer_friendly=True,
+            shifts=[ShiftData("Watering", start.time(), end.time(), 4)],
+        ),
+        actor=coordinator,
+        now=now,
+    )
+    db.session.flush()
+    for person in neighbours[:2]:
+        signups.sign_up(drop_in.shifts[0], person, now=now)
 
 
 def _seed_tasks(crew, coordinator, volunteer, neighbours, now: datetime) -> None:

@@ -4,24 +4,10 @@ A route missing from MATRIX fails `test_every_route_is_in_the_matrix`, so
 nothing can be added unprotected.
 """
 
-from datetime import timedelta
-
 import pytest
 
-from gardenhub import tokens
-from gardenhub.accounts.models import Role
-from gardenhub.db import utcnow
-from gardenhub.extensions import db
-from gardenhub.feeds import services as feed_services
-from gardenhub.gardens import plots, waitlist
-from gardenhub.gardens.models import Plot
-from gardenhub.hours import services as hours_services
-from gardenhub.hours.models import HoursEntry
-from gardenhub.notifications.models import Notification
-from gardenhub.tasks import services as task_services
-from gardenhub.workdays import signups
+from tests.world import ROLES, build_world
 
-ROLES = ("anonymous", "volunteer", "other coordinator", "coordinator", "admin")
 OK = "ok"  # 2xx, a redirect that is not to log-in, or a 400/422 about the input
 LOGIN = "login"  # redirected to log in
 DENY = "deny"  # 403 or 404
@@ -229,85 +215,9 @@ def test_every_route_is_in_the_matrix(app):
 
 
 @pytest.fixture
-def world(make_user, make_project, make_garden, make_workday, make_task):
-    now = utcnow()
-    people = {
-        "volunteer": make_user(name="Vol"),
-        "coordinator": make_user(Role.coordinator, name="Coord"),
-        "other coordinator": make_user(Role.coordinator, name="Other"),
-        "admin": make_user(Role.admin, name="Admin"),
-    }
-    garden = make_garden()
-    garden.coordinators.append(people["coordinator"])
-    other_garden = make_garden()
-    other_garden.coordinators.append(people["other coordinator"])
-    project = make_project(coordinators=[people["coordinator"]], garden=garden)
-    make_project(coordinators=[people["other coordinator"]], garden=other_garden)
-    workday = make_workday(project=project, capacities=(5,))
-    shift = workday.shifts[0]
-    volunteer = people["volunteer"]
-    signup = signups.sign_up(shift, volunteer, now=now)
-    task = make_task(project=project, is_public=True, people_needed=3)
-    task_assignment = task_services.claim(task, volunteer, now=now)
-    plot = Plot(garden=garden, label="A1", size=10, x=0, y=0, fee_cents=1000)
-    free_plot = Plot(garden=garden, label="A2", size=10, x=3, y=0)
-    offered_plot = Plot(garden=garden, label="A3", size=10, x=6, y=0)
-    db.session.add_all([plot, free_plot, offered_plot])
-    db.session.flush()
-    assignment = plots.assign(
-        plot,
-        volunteer,
-        plots.Season("2027", now.date(), now.date() + timedelta(days=100)),
-        actor=people["coordinator"],
-        now=now,
-    )
-    plot_request = waitlist.request_plot(
-        garden, volunteer, min_size=None, needs_accessible=False, notes=None, now=now
-    )
-    offer = waitlist.offer(
-        offered_plot, plot_request, actor=people["coordinator"], now=now
-    )
-    entry = HoursEntry(
-        volunteer_id=volunteer.id,
-        project=project,
-        hours=2,
-        worked_on=now.date(),
-        description="Weeding",
-    )
-    db.session.add(entry)
-    feed_token, token = feed_services.create_token(volunteer, "phone", now=now)
-    letter = hours_services.issue_letter(
-        volunteer,
-        starts_on=now.date(),
-        ends_on=now.date(),
-        total=2,
-        project_names=[],
-        names_projects=False,
-        now=now,
-    )
-    db.session.commit()
-    values = {
-        "garden": garden.slug,
-        "project": project.slug,
-        "workday": workday.id,
-        "shift": shift.id,
-        "signup": signup.id,
-        "task": task.id,
-        "task_assignment": task_assignment.id,
-        "plot": plot.id,
-        "free_plot": free_plot.id,
-        "assignment": assignment.id,
-        "plot_request": plot_request.id,
-        "offer": offer.id,
-        "entry": entry.id,
-        "feed_token": token,
-        "feed_token_id": feed_token.id,
-        "letter": letter.code,
-        "volunteer": volunteer.id,
-        "notification": db.session.scalars(db.select(Notification.id)).first(),
-        "offer_token": tokens.make("seat-offer", [signup.id, volunteer.id]),
-    }
-    return people, values
+def world(app):
+    built = build_world()
+    return built.people, built.values
 
 
 def outcome(response) -> str:

@@ -7,7 +7,9 @@ deselects the browser marker anyway) works.
 
 import importlib.util
 import os
+import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -41,6 +43,9 @@ CHROMIUM_ARGS = [
 ]
 
 
+LIVE_DATABASE: dict[str, Path] = {}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -51,6 +56,7 @@ def free_port() -> int:
 def live_server(tmp_path_factory):
     """A fresh SQLite database with demo data, served by the real app."""
     folder = tmp_path_factory.mktemp("live")
+    LIVE_DATABASE["path"] = folder / "live.sqlite"
     port = free_port()
     env = {
         **os.environ,
@@ -121,3 +127,35 @@ def nav(page, name: str, role: str = "link") -> None:
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
     page.locator(".main-nav").get_by_role(role, name=name, exact=True).click()
+
+
+def emailed_link(address: str, kind: str) -> str:
+    """The first link in the newest message of `kind` to `address`, read from the
+    live server's outbox (no mail server runs in these tests)."""
+    with sqlite3.connect(LIVE_DATABASE["path"]) as connection:
+        row = connection.execute(
+            "select body_text from notification where to_address = ? and kind = ? "
+            "order by id desc limit 1",
+            (address, kind),
+        ).fetchone()
+    assert row, f"no {kind} message to {address}"
+    return re.search(r"https?://\S+", row[0])[0]
+
+
+def register(page, name: str, email: str, *, from_page: bool = False) -> None:
+    """Register as a newcomer would: the form (reached from the current page
+    with the header's Join, or directly), then the link in the email."""
+    from playwright.sync_api import expect
+
+    if from_page:
+        nav(page, "Join")
+    else:
+        page.goto("/register")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Name shown in GardenHub").fill(name)
+    page.get_by_label("Password").fill("a long password")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    page.goto(emailed_link(email, "confirm_email"))
+    page.get_by_role("button", name="Confirm and log in").click()
+    expect(page.get_by_text("Your account is ready")).to_be_visible()

@@ -5,7 +5,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import nav, screenshot
+from tests.browser.conftest import emailed_link, nav, register, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -20,6 +20,10 @@ def test_newcomer_registers_and_sees_profile(page):
     page.get_by_label("Password").fill("a long password")
     screenshot(page, "register")
     page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    screenshot(page, "check-email")
+    page.goto(emailed_link(email, "confirm_email"))
+    page.get_by_role("button", name="Confirm and log in").click()
     expect(page.get_by_text("Your account is ready")).to_be_visible()
 
     nav(page, "Profile")
@@ -36,12 +40,37 @@ def test_newcomer_registers_and_sees_profile(page):
     expect(page.get_by_text("Welcome back, Nova Newcomer")).to_be_visible()
 
 
-def test_registration_errors_are_shown_next_to_fields(page):
+def test_registration_errors_are_summed_up_and_shown_next_to_fields(page):
     page.goto("/register")
     page.get_by_label("Email").fill("someone@example.org")
     page.get_by_label("Password").fill("short")
     page.get_by_role("button", name="Create my account").click()
-    expect(page.get_by_text("Tell us what to call you.")).to_be_visible()
-    expect(page.get_by_text("Use 8 to 128 characters.")).to_be_visible()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_count(2)
+    summary.get_by_role("link", name="Password: Use 8 to 128 characters.").click()
+    expect(page.get_by_label("Password")).to_be_focused()
+    expect(page.get_by_text("Tell us what to call you.").first).to_be_visible()
     expect(page.get_by_label("Email")).to_have_value("someone@example.org")
     expect(page.get_by_label("Password")).to_have_attribute("aria-invalid", "true")
+
+
+def test_a_known_address_gets_the_same_answer(page):
+    page.goto("/register")
+    page.get_by_label("Email").fill("volunteer@example.org")
+    page.get_by_label("Name shown in GardenHub").fill("Someone Else")
+    page.get_by_label("Password").fill("a long password")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    assert "/login" in emailed_link("volunteer@example.org", "registration_attempt")
+
+
+def test_join_from_a_workday_comes_back_to_it(page):
+    page.goto("/")
+    page.get_by_role("link", name="Seed-saving workshop").first.click()
+    workday = page.url
+    register(
+        page, "Jo Joiner", f"jo-{uuid.uuid4().hex[:8]}@example.org", from_page=True
+    )
+    assert page.url == workday
+    expect(page.get_by_role("heading", name="Seed-saving workshop")).to_be_visible()

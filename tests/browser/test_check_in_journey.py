@@ -16,7 +16,8 @@ def test_coordinator_checks_people_in_on_the_roster(page):
     page.get_by_label("Password").fill("demo-coord-1234")
     page.get_by_role("button", name="Log in").click()
     page.goto("/")
-    page.get_by_role("link", name="Seed-saving workshop").first.click()
+    # The demo's drop-in watering starts within the hour: check-in is open.
+    page.get_by_role("link", name="Drop-in watering").first.click()
     page.get_by_role("link", name="Roster").click()
     page.get_by_role("link", name="Check-in at the gate").click()
     expect(page.get_by_role("heading", name="Check-in")).to_be_visible()
@@ -33,7 +34,7 @@ def test_coordinator_checks_people_in_on_the_roster(page):
         before
     )
     workshop = page.locator(
-        "section.check-in-shift", has_text="Add a walk-in to Workshop"
+        "section.check-in-shift", has_text="Add a walk-in to Watering"
     )
     workshop.locator("summary").click()
     guest = f"Gate Guest {page.viewport_name}"

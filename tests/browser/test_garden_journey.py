@@ -6,7 +6,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import nav, screenshot
+from tests.browser.conftest import nav, register, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -25,11 +25,7 @@ def test_neighbour_sees_the_map_without_names(page):
 
 
 def test_volunteer_requests_a_plot_and_sees_their_place(page):
-    page.goto("/register")
-    page.get_by_label("Email").fill(f"{uuid.uuid4().hex[:10]}@example.org")
-    page.get_by_label("Name shown in GardenHub").fill("Pia Plotseeker")
-    page.get_by_label("Password").fill("a long password")
-    page.get_by_role("button", name="Create my account").click()
+    register(page, "Pia Plotseeker", f"{uuid.uuid4().hex[:10]}@example.org")
     page.goto("/gardens/riverside-community-garden")
     page.get_by_role("link", name="Request a plot").click()
     page.get_by_label("I need an accessible").check()

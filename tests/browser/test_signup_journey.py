@@ -6,22 +6,17 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import nav, screenshot
+from tests.browser.conftest import nav, register, screenshot
 
 pytestmark = pytest.mark.browser
 
 
-def register(page, name: str) -> None:
-    page.goto("/register")
-    page.get_by_label("Email").fill(f"{uuid.uuid4().hex[:10]}@example.org")
-    page.get_by_label("Name shown in GardenHub").fill(name)
-    page.get_by_label("Password").fill("a long password")
-    page.get_by_role("button", name="Create my account").click()
-    expect(page.get_by_text("Your account is ready")).to_be_visible()
+def newcomer(page, name: str) -> None:
+    register(page, name, f"{uuid.uuid4().hex[:10]}@example.org")
 
 
 def test_newcomer_signs_up_for_a_shift_and_cancels(page):
-    register(page, "Nia Newcomer")
+    newcomer(page, "Nia Newcomer")
     page.goto("/")
     screenshot(page, "home-logged-in")
     page.get_by_role("link", name="Seed-saving workshop").first.click()
@@ -41,7 +36,7 @@ def test_newcomer_signs_up_for_a_shift_and_cancels(page):
 
 
 def test_full_shift_offers_the_waitlist(page):
-    register(page, "Wes Waitlist")
+    newcomer(page, "Wes Waitlist")
     page.goto("/")
     page.get_by_role("link", name="Saturday Garden Crew").first.click()
     shift = page.locator(".shift", has_text="Morning watering")

@@ -1,0 +1,244 @@
+"""A small world where every page shows every form it can show.
+
+Used by the permission matrix (every route as every kind of visitor) and the
+fuzz test (every field of every form). Built with the real services on an
+empty database, so ids are the same every time it is built.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from gardenhub import tokens
+from gardenhub.accounts.models import Role, User
+from gardenhub.db import utcnow
+from gardenhub.extensions import db
+from gardenhub.feeds import services as feed_services
+from gardenhub.gardens import plots, waitlist
+from gardenhub.gardens.models import Garden, Plot
+from gardenhub.hours import services as hours_services
+from gardenhub.hours.models import HoursEntry
+from gardenhub.notifications.models import Notification
+from gardenhub.projects.models import Project
+from gardenhub.tasks import services as task_services
+from gardenhub.tasks.models import Task
+from gardenhub.workdays import signups
+from gardenhub.workdays.models import Shift, Workday
+
+ROLES = ("anonymous", "volunteer", "other coordinator", "coordinator", "admin")
+
+
+@dataclass
+class World:
+    people: dict[str, User]
+    values: dict[str, object]  # placeholders of the routes' URLs
+
+
+def _person(name: str, role: Role = Role.volunteer, **fields) -> User:
+    from tests.conftest import PASSWORD_HASH
+
+    fields.setdefault("email_confirmed_at", utcnow())
+    person = User(
+        display_name=name,
+        email=f"{name.lower().replace(' ', '.')}@example.org",
+        password_hash=PASSWORD_HASH,
+        role=role,
+        **fields,
+    )
+    db.session.add(person)
+    return person
+
+
+def _workday(project: Project, *, starts, hours: float = 3, capacity: int = 5):
+    workday = Workday(
+        project=project,
+        garden=project.garden,
+        title="Members' workday",
+        public_title="Garden workday",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=hours),
+    )
+    workday.shifts.append(
+        Shift(
+            name="Shift 1",
+            capacity=capacity,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=hours),
+        )
+    )
+    db.session.add(workday)
+    return workday
+
+
+def build_world() -> World:
+    now = utcnow()
+    people = {
+        "volunteer": _person("Vol"),
+        "coordinator": _person("Coord", Role.coordinator),
+        "other coordinator": _person("Other", Role.coordinator),
+        "admin": _person("Admin", Role.admin),
+    }
+    volunteer, coordinator = people["volunteer"], people["coordinator"]
+    unconfirmed = _person("New Person", email_confirmed_at=None)
+    garden = Garden(name="Garden 1", slug="garden-1", timezone="Europe/Berlin")
+    garden.coordinators.append(coordinator)
+    other_garden = Garden(name="Garden 2", slug="garden-2", timezone="Europe/Berlin")
+    other_garden.coordinators.append(people["other coordinator"])
+    project = Project(
+        name="Project 1",
+        slug="project-1",
+        timezone="Europe/Berlin",
+        garden=garden,
+        coordinators=[coordinator],
+    )
+    other_project = Project(
+        name="Project 2",
+        slug="project-2",
+        timezone="Europe/Berlin",
+        garden=other_garden,
+        coordinators=[people["other coordinator"]],
+    )
+    # Renewals: open in garden 1, past their deadline in garden 2, not yet
+    # asked in garden 3, so each renewal form shows somewhere.
+    other_garden.renewal_deadline = now.date() - timedelta(days=1)
+    other_garden.next_season_name = "Next"
+    other_garden.next_season_starts_on = now.date() + timedelta(days=30)
+    other_garden.next_season_ends_on = now.date() + timedelta(days=200)
+    quiet_garden = Garden(name="Garden 3", slug="garden-3", timezone="Europe/Berlin")
+    db.session.add_all([garden, other_garden, quiet_garden, project, other_project])
+    start = (now + timedelta(days=3)).replace(hour=8, minute=0, second=0, microsecond=0)
+    workday = _workday(project, starts=start)
+    # A workday starting soon: check-in is open, so its forms show.
+    today = _workday(project, starts=now + timedelta(minutes=30), capacity=4)
+    db.session.flush()
+    shift = workday.shifts[0]
+    signup = signups.sign_up(shift, volunteer, now=now)
+    here = signups.sign_up(today.shifts[0], _person("Here Hana"), now=now)
+    signups.sign_up(today.shifts[0], _person("Coming Cai"), now=now)
+    hours_services.check_in(here, actor=coordinator, now=now)
+    # A seat offered to the volunteer (a freed seat on a full shift).
+    full = _workday(project, starts=start + timedelta(days=1), capacity=1)
+    db.session.flush()
+    holder = signups.sign_up(full.shifts[0], _person("Holder Hal"), now=now)
+    offered = signups.sign_up(full.shifts[0], volunteer, now=now)
+    signups.cancel(holder, actor=holder.volunteer, now=now)
+    task = Task(
+        project=project,
+        title="Build the compost bin",
+        due_on=now.date() + timedelta(days=5),
+        is_public=True,
+        people_needed=3,
+    )
+    db.session.add(task)
+    db.session.flush()
+    task_assignment = task_services.claim(task, volunteer, now=now)
+    done = Task(project=project, title="Fix the shed door", people_needed=1)
+    db.session.add(done)
+    db.session.flush()
+    task_services.mark_done(done, actor=coordinator, note=None, now=now)
+    plot = Plot(garden=garden, label="A1", size=10, x=0, y=0, fee_cents=1000)
+    free_plot = Plot(garden=garden, label="A2", size=10, x=3, y=0)
+    offered_plot = Plot(garden=garden, label="A3", size=10, x=6, y=0)
+    db.session.add_all([plot, free_plot, offered_plot])
+    db.session.flush()
+    assignment = plots.assign(
+        plot,
+        volunteer,
+        plots.Season("2027", now.date(), now.date() + timedelta(days=100)),
+        actor=coordinator,
+        now=now,
+    )
+    plots.open_renewals(
+        garden,
+        plots.Season(
+            "Next", now.date() + timedelta(days=101), now.date() + timedelta(days=300)
+        ),
+        now.date() + timedelta(days=30),
+        actor=coordinator,
+        today=now.date(),
+    )
+    plot_request = waitlist.request_plot(
+        garden, volunteer, min_size=None, needs_accessible=False, notes=None, now=now
+    )
+    waiting_request = waitlist.request_plot(
+        other_garden,
+        volunteer,
+        min_size=None,
+        needs_accessible=False,
+        notes=None,
+        now=now,
+    )
+    offer = waitlist.offer(offered_plot, plot_request, actor=coordinator, now=now)
+    # Someone still waiting whom the free plot suits: the plot page suggests them.
+    waitlist.request_plot(
+        garden,
+        _person("Wai Ting"),
+        min_size=None,
+        needs_accessible=False,
+        notes=None,
+        now=now,
+    )
+    entry = HoursEntry(
+        volunteer_id=volunteer.id,
+        project=project,
+        hours=Decimal(2),
+        worked_on=now.date(),
+        description="Weeding",
+    )
+    db.session.add(entry)
+    feed_token, token = feed_services.create_token(volunteer, "phone", now=now)
+    letter = hours_services.issue_letter(
+        volunteer,
+        starts_on=now.date(),
+        ends_on=now.date(),
+        total=Decimal(2),
+        project_names=[],
+        names_projects=False,
+        now=now,
+    )
+    db.session.flush()
+    failed = Notification(
+        user_id=volunteer.id,
+        to_address=volunteer.email,
+        kind="reminder",
+        subject="Your shift",
+        body_text="Hello",
+        body_html="<p>Hello</p>",
+        status="failed",
+        last_error="SMTPServerDisconnected",
+    )
+    db.session.add(failed)
+    db.session.commit()
+    values = {
+        "garden": garden.slug,
+        "project": project.slug,
+        "workday": workday.id,
+        "today_workday": today.id,
+        "shift": shift.id,
+        "signup": signup.id,
+        "checked_in": here.id,
+        "task": task.id,
+        "task_assignment": task_assignment.id,
+        "done_task": done.id,
+        "plot": plot.id,
+        "free_plot": free_plot.id,
+        "assignment": assignment.id,
+        "plot_request": plot_request.id,
+        "waiting_request": waiting_request.id,
+        "offer": offer.id,
+        "entry": entry.id,
+        "feed_token": token,
+        "feed_token_id": feed_token.id,
+        "letter": letter.code,
+        "volunteer": volunteer.id,
+        "notification": failed.id,
+        "offered": offered.id,
+        "offer_token": tokens.make("seat-offer", [offered.id, volunteer.id]),
+        "confirm_token": tokens.make(
+            "confirm-email", [unconfirmed.id, unconfirmed.email, ""]
+        ),
+        "reset_token": tokens.make(
+            "password-reset", [volunteer.id, volunteer.password_hash[-16:]]
+        ),
+    }
+    return World(people, values)
