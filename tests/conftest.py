@@ -2,7 +2,8 @@
 
 import os
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask.globals import _cv_app
@@ -159,6 +160,47 @@ def count_queries(app):
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
+
+
+# Tests plan workdays on dates written as 2027 dates. Planning refuses the
+# past, so as time goes on every such date moves on by the same number of whole
+# 52-week steps: the weekday stays, and so does its place around the spring and
+# autumn clock changes.
+_FIRST_TEST_DATE = date(2027, 1, 1)
+
+
+def _steps_ahead() -> int:
+    soon = datetime.now(UTC).date() + timedelta(days=7)
+    steps = 0
+    while _FIRST_TEST_DATE + timedelta(weeks=52 * steps) <= soon:
+        steps += 1
+    return steps
+
+
+FUTURE_STEPS = _steps_ahead()
+
+
+def future_date(iso: str) -> date:
+    """The test date `iso` (a 2027 date), moved on until it is ahead of today."""
+    return date.fromisoformat(iso) + timedelta(weeks=52 * FUTURE_STEPS)
+
+
+def future(iso: str) -> str:
+    return future_date(iso).isoformat()
+
+
+def clock_change_nights(zone: str, year: int) -> tuple[date, date]:
+    """The days `zone`'s clocks go forward and back in `year` (both exist)."""
+    tz = ZoneInfo(zone)
+    days = [date(year, 1, 1) + timedelta(days=n) for n in range(365)]
+    changes = [
+        day
+        for day in days
+        if datetime.combine(day, time(12), tz).utcoffset()
+        != datetime.combine(day + timedelta(days=1), time(12), tz).utcoffset()
+    ]
+    forward, back = (day + timedelta(days=1) for day in changes[:2])
+    return forward, back
 
 
 @pytest.fixture

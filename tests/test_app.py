@@ -128,3 +128,22 @@ def test_demo_command_refuses_production(runner, app):
     result = runner.invoke(args=["demo"])
     assert result.exit_code != 0
     assert "GARDENHUB_ENV=development" in result.output
+
+
+def test_each_make_target_installs_only_what_it_needs():
+    """`make run` serves with the runtime alone; tests and browsers add theirs."""
+    import subprocess
+
+    def plan(target: str) -> str:
+        return subprocess.run(
+            ["make", "-n", "-B", target],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    run = plan("run")
+    assert "install" in run and "-e ." in run
+    assert "[test" not in run and "e2e]" not in run
+    assert "'.[test]'" in plan("test") and "e2e]" not in plan("test")
+    assert "'.[test,e2e]'" in plan("e2e")

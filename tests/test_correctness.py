@@ -30,7 +30,7 @@ from gardenhub.tasks import services as tasks
 from gardenhub.tasks.models import TaskAssignment
 from gardenhub.workdays import signups
 from gardenhub.workdays.models import Shift, Signup, SignupStatus, Workday
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, clock_change_nights, future
 
 
 @pytest.fixture
@@ -351,7 +351,7 @@ def workday_form(project, **overrides) -> dict:
         "title": "Night watering",
         "public_title": "Garden workday",
         "garden_id": str(project.garden_id),
-        "day": "2027-10-31",
+        "day": future("2027-10-31"),
         "start": "02:30",
         "end": "04:00",
         "shifts-0-name": "Watering",
@@ -363,11 +363,15 @@ def workday_form(project, **overrides) -> dict:
     return form
 
 
+NEXT_YEAR = utcnow().year + 1
+FORWARD, BACK = clock_change_nights("Europe/Berlin", NEXT_YEAR)
+
+
 @pytest.mark.parametrize(
     ("day", "message"),
     [
-        ("2027-10-31", "02:30 on Sun 31 Oct 2027 happens twice in Europe/Berlin"),
-        ("2027-03-28", "02:30 on Sun 28 Mar 2027 does not exist in Europe/Berlin"),
+        (BACK, f"02:30 on {BACK:%a %d %b %Y} happens twice in Europe/Berlin"),
+        (FORWARD, f"02:30 on {FORWARD:%a %d %b %Y} does not exist in Europe/Berlin"),
     ],
 )
 def test_ambiguous_and_missing_local_times_are_refused(
@@ -375,7 +379,8 @@ def test_ambiguous_and_missing_local_times_are_refused(
 ):
     auth.login(coordinator)
     response = client.post(
-        f"/projects/{project.slug}/workdays/new", data=workday_form(project, day=day)
+        f"/projects/{project.slug}/workdays/new",
+        data=workday_form(project, day=day.isoformat()),
     )
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
@@ -387,12 +392,16 @@ def test_a_series_names_the_night_its_time_falls_in_a_clock_change(
 ):
     auth.login(coordinator)
     form = workday_form(
-        project, starts_on="2027-10-03", count="8", weekdays="6", interval_weeks="1"
+        project,
+        starts_on=(BACK - timedelta(weeks=4)).isoformat(),
+        count="8",
+        weekdays="6",
+        interval_weeks="1",
     )
     del form["day"]
     response = client.post(f"/projects/{project.slug}/series/new", data=form)
     assert response.status_code == 422
-    assert "31 Oct 2027 happens twice" in response.get_data(as_text=True)
+    assert f"{BACK:%d %b %Y} happens twice" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Workday.id))) == 0
 
 
@@ -731,7 +740,7 @@ def test_a_refused_form_starts_with_a_summary_linking_to_each_field(
         f"/projects/{project.slug}/workdays/new",
         data=workday_form(
             project,
-            day="2027-06-01",
+            day=future("2027-06-01"),
             start="09:00",
             end="12:00",
             title="",

@@ -1,6 +1,6 @@
 """Coordinators plan workdays, series and shifts; edits, cancellation, permissions."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -9,6 +9,7 @@ from gardenhub.accounts.models import Role
 from gardenhub.extensions import db
 from gardenhub.timezones import to_local
 from gardenhub.workdays.models import Shift, Signup, Workday, WorkdaySeries
+from tests.conftest import FUTURE_STEPS, future, future_date
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def workday_form(project, **overrides):
         "description": "Bring gloves",
         "garden_id": str(project.garden_id),
         "location": "",
-        "day": "2027-01-16",
+        "day": future("2027-01-16"),
         "start": "09:00",
         "end": "12:00",
         "shifts-0-name": "Watering",
@@ -54,11 +55,12 @@ def test_coordinator_plans_a_workday_in_garden_time(client, auth, coordinator, p
     )
     workday = db.session.scalars(select(Workday)).one()
     assert response.headers["Location"] == f"/workdays/{workday.id}"
-    assert workday.starts_at == datetime(2027, 1, 16, 8, 0, tzinfo=UTC)
-    assert workday.shifts[0].ends_at == datetime(2027, 1, 16, 9, 30, tzinfo=UTC)
+    day = future_date("2027-01-16")
+    assert workday.starts_at == datetime.combine(day, time(8), UTC)
+    assert workday.shifts[0].ends_at == datetime.combine(day, time(9, 30), UTC)
     assert workday.public_title == "Garden workday"
     page = client.get(f"/workdays/{workday.id}").get_data(as_text=True)
-    assert "Sat 16 Jan 2027, 09:00–12:00" in page
+    assert f"{day:%a %d %b %Y}, 09:00–12:00" in page
     assert "Newcomer-friendly" in page
 
 
@@ -96,8 +98,8 @@ def series_form(project, **overrides):
         project,
         weekdays=["5"],
         interval_weeks="1",
-        starts_on="2027-03-13",
-        ends_on="2027-04-10",
+        starts_on=future("2027-03-13"),
+        ends_on=future("2027-04-10"),
         count="",
     )
     form.pop("day")
@@ -116,8 +118,8 @@ def series_form(project, **overrides):
 @pytest.mark.parametrize(
     ("zone", "start", "end", "before_utc_hour", "after_utc_hour"),
     [
-        ("Europe/Berlin", "2027-03-13", "2027-04-10", 8, 7),
-        ("America/New_York", "2027-03-06", "2027-03-27", 14, 13),
+        ("Europe/Berlin", future("2027-03-13"), future("2027-04-10"), 8, 7),
+        ("America/New_York", future("2027-03-06"), future("2027-03-27"), 14, 13),
     ],
 )
 def test_weekly_series_keeps_local_time_across_daylight_saving(
@@ -164,7 +166,7 @@ def test_every_second_wednesday_eight_times(client, auth, coordinator, project):
             project,
             weekdays=["2"],
             interval_weeks="2",
-            starts_on="2027-01-01",
+            starts_on=future("2027-01-01"),
             ends_on="",
             count="8",
         ),
@@ -184,10 +186,10 @@ def test_every_second_wednesday_eight_times(client, auth, coordinator, project):
     ("overrides", "message"),
     [
         ({"ends_on": "", "count": ""}, "Give an end date or a number of workdays."),
-        ({"ends_on": "2031-12-31"}, "at most 200 workdays"),
+        ({"ends_on": future("2031-12-31")}, "at most 200 workdays"),
         ({"count": "201", "ends_on": ""}, "A series has 1 to 200 workdays."),
         ({"weekdays": []}, "Pick at least one weekday."),
-        ({"ends_on": "2027-01-01"}, "The series must end after it starts."),
+        ({"ends_on": future("2027-01-01")}, "The series must end after it starts."),
     ],
 )
 def test_bad_series_is_refused(client, auth, coordinator, project, overrides, message):
@@ -205,7 +207,9 @@ def weekly(client, auth, coordinator, project):
     auth.login(coordinator)
     client.post(
         f"/projects/{project.slug}/series/new",
-        data=series_form(project, starts_on="2027-05-01", ends_on="2027-05-29"),
+        data=series_form(
+            project, starts_on=future("2027-05-01"), ends_on=future("2027-05-29")
+        ),
     )
     return db.session.scalars(select(Workday).order_by(Workday.starts_at)).all()
 
@@ -227,9 +231,12 @@ def edit_form(workday, **overrides):
 
 
 def local_starts(workdays):
+    """Local starts as month-day and time, counted back to the 2027 dates the
+    tests are written with (see `tests.conftest.future`)."""
     db.session.expire_all()
+    back = timedelta(weeks=52 * FUTURE_STEPS)
     return [
-        to_local(w.starts_at, "Europe/Berlin").strftime("%m-%d %H:%M") for w in workdays
+        f"{to_local(w.starts_at, 'Europe/Berlin') - back:%m-%d %H:%M}" for w in workdays
     ]
 
 
@@ -238,7 +245,7 @@ def test_edit_only_this_occurrence(client, weekly):
     response = client.post(
         f"/workdays/{third.id}/edit",
         data=edit_form(
-            third, title="Moved", day="2027-05-16", start="10:00", end="13:00"
+            third, title="Moved", day=future("2027-05-16"), start="10:00", end="13:00"
         ),
     )
     assert response.status_code == 302
@@ -252,7 +259,11 @@ def test_edit_only_this_occurrence(client, weekly):
     assert [w.title for w in weekly].count("Moved") == 1
     assert third.revision == 1
     shift = db.session.get(Shift, third.shifts[1].id)
-    assert to_local(shift.starts_at, "Europe/Berlin").strftime("%d %H:%M") == "16 11:00"
+    moved = to_local(shift.starts_at, "Europe/Berlin")
+    assert (moved.date().isoformat(), f"{moved:%H:%M}") == (
+        future("2027-05-16"),
+        "11:00",
+    )
 
 
 def test_edit_this_and_following_splits_the_series(client, weekly):
@@ -260,7 +271,11 @@ def test_edit_this_and_following_splits_the_series(client, weekly):
     client.post(
         f"/workdays/{third.id}/edit",
         data=edit_form(
-            third, scope="following", start="10:00", end="13:00", day="2027-06-01"
+            third,
+            scope="following",
+            start="10:00",
+            end="13:00",
+            day=future("2027-06-01"),
         ),
     )
     assert local_starts(weekly) == [
@@ -273,8 +288,8 @@ def test_edit_this_and_following_splits_the_series(client, weekly):
     first_series, second_series = db.session.scalars(
         select(WorkdaySeries).order_by(WorkdaySeries.id)
     ).all()
-    assert first_series.ends_on.isoformat() == "2027-05-14"
-    assert second_series.starts_on.isoformat() == "2027-05-15"
+    assert first_series.ends_on.isoformat() == future("2027-05-14")
+    assert second_series.starts_on.isoformat() == future("2027-05-15")
     assert {w.series_id for w in weekly[2:]} == {second_series.id}
     assert [w.revision for w in weekly] == [0, 0, 1, 1, 1]
 

@@ -63,7 +63,10 @@ def test_coordinator_creates_a_task(client, auth, coordinator, project):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"due_on": "2020-01-01"}, "The due date is in the past."),
+        (
+            {"due_on": (utcnow().date() - timedelta(days=400)).isoformat()},
+            "The due date is in the past.",
+        ),
         ({"people_needed": "0"}, "Use 1 to 100 people."),
         ({"people_needed": "101"}, "Use 1 to 100 people."),
         ({"title": ""}, "This field is required."),

@@ -47,6 +47,7 @@ def test_registration_errors_are_summed_up_and_shown_next_to_fields(page):
     page.get_by_role("button", name="Create my account").click()
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
     expect(summary.get_by_role("link")).to_have_count(2)
     summary.get_by_role("link", name="Password: Use 8 to 128 characters.").click()
     expect(page.get_by_label("Password")).to_be_focused()

@@ -36,7 +36,7 @@ def test_coordinator_checks_people_in_on_the_roster(page):
     workshop = page.locator(
         "section.check-in-shift", has_text="Add a walk-in to Watering"
     )
-    workshop.locator("summary").click()
+    workshop.get_by_text("Add a walk-in to Watering").click()
     guest = f"Gate Guest {page.viewport_name}"
     workshop.get_by_label("…or a guest's name").fill(guest)
     workshop.get_by_role("button", name="Add and check in").click()

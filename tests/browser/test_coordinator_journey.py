@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
+from tests.conftest import future_date
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +26,8 @@ def test_coordinator_plans_edits_and_cancels(page):
     page.get_by_role("link", name="Plan a recurring workday").click()
     page.get_by_label("Title members see").fill(title)
     page.get_by_label("Wed").check()
-    page.get_by_label("First date").fill("2027-06-02")
+    first = future_date("2027-06-02")  # a Wednesday
+    page.get_by_label("First date").fill(first.isoformat())
     page.get_by_label("…or number of workdays").fill("4")
     page.get_by_label("Starts").fill("17:00")
     page.get_by_label("Ends").fill("19:00")
@@ -54,9 +56,11 @@ def test_coordinator_plans_edits_and_cancels(page):
     page.get_by_label("Only this workday").check()
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("Saved (1 workday)")).to_be_visible()
-    expect(page.get_by_text(re.compile("Wed 02 Jun 2027, 17:30–19:30"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(f"{first:%a %d %b %Y}, 17:30–19:30"))
+    ).to_be_visible()
 
-    page.goto("/calendar?month=2027-06")
+    page.goto(f"/calendar?month={first:%Y-%m}")
     page.get_by_role("link", name=re.compile(f"17:00 {title}")).first.click()
     page.get_by_role("link", name="Cancel workday").click()
     page.get_by_label("Reason (shown to members)").fill("Rain forecast")
