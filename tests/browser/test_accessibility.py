@@ -24,6 +24,7 @@ PUBLIC_PAGES = [
     "/gardens/riverside-community-garden",
     "/login",
     "/register",
+    "/register/check-email",
     "/verify",
     "/projects/saturday-garden-crew/tasks",
 ]
@@ -119,6 +120,21 @@ def test_coordinator_pages_have_no_serious_violations(axe_page):
             f"/workdays/{workday}/edit",
         ],
         "a11y-coordinator-",
+    )
+
+
+def test_check_in_and_admin_pages_have_no_serious_violations(axe_page):
+    log_in(axe_page, "coordinator@example.org", "demo-coord-1234")
+    axe_page.goto("/")
+    axe_page.get_by_role("link", name="Drop-in watering").first.click()
+    workday = axe_page.url.split("/workdays/")[1]
+    check(axe_page, [f"/workdays/{workday}/check-in"], "a11y-open-")
+    axe_page.context.clear_cookies()
+    log_in(axe_page, "admin@example.org", "demo-admin-1234")
+    check(
+        axe_page,
+        ["/admin/users", "/admin/audit", "/admin/audit?action=export", "/admin/outbox"],
+        "a11y-admin-",
     )
 
 
