@@ -10,6 +10,7 @@ from gardenhub import (
     extensions,
     formfields,
     security,
+    timezones,
 )
 
 
@@ -29,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_global(formfields.error_summary)
     app.add_template_global(config.base_url)
     extensions.init_app(app)
+    timezones.init_app(app)
     converters.init_app(app)
     register_blueprints(app)
     security.init_app(app)
@@ -40,11 +42,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_blueprints(app: Flask) -> None:
     from gardenhub.accounts.views import bp as accounts_bp
     from gardenhub.feeds.views import bp as feeds_bp
-    from gardenhub.gardens.plot_views import bp as plots_bp
     from gardenhub.gardens.views import bp as gardens_bp
     from gardenhub.hours.views import bp as hours_bp
     from gardenhub.me.views import bp as me_bp
     from gardenhub.notifications.views import bp as notifications_bp
+    from gardenhub.plots.views import bp as plots_bp
     from gardenhub.projects.views import bp as projects_bp
     from gardenhub.tasks.views import bp as tasks_bp
     from gardenhub.workdays.planning_views import bp as planning_bp

@@ -12,9 +12,9 @@ from gardenhub.accounts import services as accounts
 from gardenhub.accounts.models import Role
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
-from gardenhub.gardens import waitlist
 from gardenhub.me import services as me_services
 from gardenhub.notifications import delivery
+from gardenhub.plots import waitlist
 from gardenhub.workdays import reminders, signups
 
 log = logging.getLogger(__name__)

@@ -9,11 +9,12 @@ from gardenhub.accounts import services as accounts
 from gardenhub.accounts.models import Role, User
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
-from gardenhub.gardens import plots, waitlist
 from gardenhub.gardens import services as gardens
-from gardenhub.gardens.models import Plot, PlotKind
 from gardenhub.hours import services as hours
 from gardenhub.hours.models import HoursEntry
+from gardenhub.plots import services as plots
+from gardenhub.plots import waitlist
+from gardenhub.plots.models import Plot, PlotKind
 from gardenhub.projects import services as projects
 from gardenhub.projects.models import Project
 from gardenhub.tasks import services as tasks

@@ -28,11 +28,3 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     csrf.init_app(app)
     limiter.init_app(app)
-
-    from gardenhub import timezones
-    from gardenhub.accounts import privacy
-    from gardenhub.feeds import subscribe
-
-    timezones.init_app(app)
-    privacy.init_app(app)
-    subscribe.init_app(app)

@@ -3,16 +3,10 @@
 from gardenhub.accounts.models import Role, User
 from gardenhub.audit import AuditEvent
 from gardenhub.feeds.models import FeedToken
-from gardenhub.gardens.models import (
-    Garden,
-    Plot,
-    PlotAssignment,
-    PlotOffer,
-    PlotRequest,
-    garden_coordinator,
-)
+from gardenhub.gardens.models import Garden, garden_coordinator
 from gardenhub.hours.models import HoursEntry, HoursLetter
 from gardenhub.notifications.models import Notification
+from gardenhub.plots.models import Plot, PlotAssignment, PlotOffer, PlotRequest
 from gardenhub.projects.models import Project, project_coordinator
 from gardenhub.tasks.models import Task, TaskAssignment
 from gardenhub.workdays.models import (

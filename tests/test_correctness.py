@@ -18,14 +18,15 @@ from gardenhub.audit import AuditEvent
 from gardenhub.config import ConfigError
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
-from gardenhub.gardens import plots, waitlist
-from gardenhub.gardens.models import OfferStatus, Plot, PlotOffer, PlotRequest
 from gardenhub.hours import reports
 from gardenhub.hours import services as hours
 from gardenhub.hours.models import HoursEntry
 from gardenhub.notifications import delivery
 from gardenhub.notifications import services as notifications
 from gardenhub.notifications.models import Notification
+from gardenhub.plots import services as plots
+from gardenhub.plots import waitlist
+from gardenhub.plots.models import OfferStatus, Plot, PlotOffer, PlotRequest
 from gardenhub.tasks import services as tasks
 from gardenhub.tasks.models import TaskAssignment
 from gardenhub.workdays import signups

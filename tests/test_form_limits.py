@@ -8,10 +8,12 @@ from gardenhub.accounts.forms import ProfileForm, RegistrationForm
 from gardenhub.accounts.models import User
 from gardenhub.feeds.forms import FeedTokenForm
 from gardenhub.feeds.models import FeedToken
-from gardenhub.gardens.forms import GardenForm, PlotForm, PlotRequestForm
-from gardenhub.gardens.models import Garden, Plot, PlotRequest
+from gardenhub.gardens.forms import GardenForm
+from gardenhub.gardens.models import Garden
 from gardenhub.hours.forms import LogHoursForm
 from gardenhub.hours.models import HoursEntry
+from gardenhub.plots.forms import PlotForm, PlotRequestForm
+from gardenhub.plots.models import Plot, PlotRequest
 from gardenhub.projects.forms import ProjectForm
 from gardenhub.projects.models import Project
 from gardenhub.tasks.forms import DoneForm, TaskForm

@@ -274,7 +274,7 @@ def test_backup_copies_the_sqlite_database_while_it_runs(
 def test_plot_request_of_someone_else_cannot_be_touched(
     client, auth, make_user, make_garden
 ):
-    from gardenhub.gardens import waitlist
+    from gardenhub.plots import waitlist
 
     garden = make_garden()
     request = waitlist.request_plot(

@@ -397,8 +397,8 @@ def test_password_reset_link_expires(client, app, make_user):
 
 
 def test_task_and_plot_messages(make_user, make_task, make_garden):
-    from gardenhub.gardens import waitlist
-    from gardenhub.gardens.models import Plot
+    from gardenhub.plots import waitlist
+    from gardenhub.plots.models import Plot
     from gardenhub.tasks import services as tasks
 
     coordinator = make_user(Role.coordinator)

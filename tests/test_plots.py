@@ -10,14 +10,10 @@ from sqlalchemy import func, select
 from gardenhub.accounts.models import Role
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
-from gardenhub.gardens import plots, waitlist
-from gardenhub.gardens.models import (
-    Garden,
-    Plot,
-    PlotAssignment,
-    PlotOffer,
-    PlotRequest,
-)
+from gardenhub.gardens.models import Garden
+from gardenhub.plots import services as plots
+from gardenhub.plots import waitlist
+from gardenhub.plots.models import Plot, PlotAssignment, PlotOffer, PlotRequest
 
 
 @pytest.fixture

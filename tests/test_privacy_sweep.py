@@ -8,7 +8,8 @@ from sqlalchemy import select
 from gardenhub import demo
 from gardenhub.accounts.models import User
 from gardenhub.extensions import db
-from gardenhub.gardens.models import Garden, Plot
+from gardenhub.gardens.models import Garden
+from gardenhub.plots.models import Plot
 from gardenhub.projects.models import Project
 from gardenhub.tasks.models import Task
 from gardenhub.workdays.models import Workday

@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from gardenhub.accounts.models import Role, User
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
-from gardenhub.gardens import waitlist
-from gardenhub.gardens.models import Plot, PlotOffer, PlotRequest
 from gardenhub.hours.models import HoursEntry
 from gardenhub.notifications.models import Notification
+from gardenhub.plots import waitlist
+from gardenhub.plots.models import Plot, PlotOffer, PlotRequest
 from gardenhub.projects.models import Project
 
 

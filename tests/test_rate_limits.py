@@ -1,23 +1,31 @@
 """Rate limits on log-in, registration and password reset (memory and Redis)."""
 
+import os
+
 import pytest
 import redis
 
 from tests.conftest import PASSWORD
 
 REDIS = "redis://127.0.0.1:6379/15"
+# Flask-Limiter keeps the first key prefix it sees for the whole process, so
+# one prefix per test process keeps runs on one machine apart, and each test
+# deletes this process's keys first.
+PREFIX = f"gardenhub-test-{os.getpid()}"
 
 
 @pytest.fixture(params=["memory", "redis"])
 def app_config(request):
-    """Each app gets a fresh storage: memory is new per app; the Redis test
-    database is emptied first (Flask-Limiter keeps the first key prefix it
-    sees for the whole process, so prefixes cannot keep tests apart)."""
+    """Each app gets a fresh storage: memory is new per app; this process's
+    keys in the Redis test database are deleted first."""
     if request.param == "redis":
-        redis.Redis.from_url(REDIS).flushdb()
+        store = redis.Redis.from_url(REDIS)
+        for key in store.scan_iter(f"*{PREFIX}*"):
+            store.delete(key)
     return {
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URL": "memory://" if request.param == "memory" else REDIS,
+        "RATELIMIT_KEY_PREFIX": PREFIX,
     }
 
 

@@ -14,11 +14,13 @@ from gardenhub.accounts.models import Role, User
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.feeds import services as feed_services
-from gardenhub.gardens import plots, waitlist
-from gardenhub.gardens.models import Garden, Plot
+from gardenhub.gardens.models import Garden
 from gardenhub.hours import services as hours_services
 from gardenhub.hours.models import HoursEntry
 from gardenhub.notifications.models import Notification
+from gardenhub.plots import services as plots
+from gardenhub.plots import waitlist
+from gardenhub.plots.models import Plot
 from gardenhub.projects.models import Project
 from gardenhub.tasks import services as task_services
 from gardenhub.tasks.models import Task

@@ -2,7 +2,6 @@
 
 import secrets
 from datetime import datetime, time
-from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, String, false, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -10,12 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from gardenhub.db import UTCDateTime, utcnow
 from gardenhub.extensions import db, login_manager
-
-
-class Role(StrEnum):
-    volunteer = "volunteer"
-    coordinator = "coordinator"
-    admin = "admin"
+from gardenhub.roles import Role
 
 
 def new_session_token() -> str:

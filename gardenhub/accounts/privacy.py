@@ -2,9 +2,6 @@
 
 from typing import Protocol
 
-from flask import Flask
-from flask_login import current_user
-
 ANONYMOUS_NAME = "A volunteer"
 
 
@@ -60,17 +57,3 @@ def shown_names(
         or (person.shows_name and not person.is_guest)
     ]
     return names, len(unique) - len(names)
-
-
-def init_app(app: Flask) -> None:
-    @app.template_global("visible_name")
-    def visible_name_for_current_user(person, context=None) -> str:
-        return visible_name(current_user, person, context)
-
-    @app.template_global("shows_identity")
-    def can_see_identity_for_current_user(person, context=None) -> bool:
-        return can_see_identity(current_user, person, context)
-
-    @app.template_global("can_see_contact")
-    def can_see_contact_for_current_user(person, context=None) -> bool:
-        return can_see_contact(current_user, person, context)

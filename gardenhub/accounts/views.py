@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from gardenhub import audit, security
-from gardenhub.accounts import services
+from gardenhub.accounts import privacy, services
 from gardenhub.accounts.forms import (
     AuditFilterForm,
     ForgotPasswordForm,
@@ -31,15 +31,31 @@ from gardenhub.accounts.forms import (
     RoleForm,
 )
 from gardenhub.accounts.models import Role, User
-from gardenhub.accounts.permissions import admin_required
-from gardenhub.accounts.privacy import visible_name
 from gardenhub.audit import AuditEvent
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.roles import admin_required
 from gardenhub.timezones import day_start_utc
 
 bp = Blueprint("accounts", __name__)
+
+
+# The privacy helper for every template: names and contact data of other
+# people only ever reach a page through these.
+@bp.app_template_global("visible_name")
+def visible_name_for_current_user(person, context=None) -> str:
+    return privacy.visible_name(current_user, person, context)
+
+
+@bp.app_template_global("shows_identity")
+def can_see_identity_for_current_user(person, context=None) -> bool:
+    return privacy.can_see_identity(current_user, person, context)
+
+
+@bp.app_template_global("can_see_contact")
+def can_see_contact_for_current_user(person, context=None) -> bool:
+    return privacy.can_see_contact(current_user, person, context)
 
 
 @bp.app_template_global()
@@ -327,6 +343,6 @@ def audit_trail():
 @audit.describes("user")
 def _describe_users(viewer, ids: list[int]) -> dict:
     return {
-        person.id: (visible_name(viewer, person), None)
+        person.id: (privacy.visible_name(viewer, person), None)
         for person in db.session.scalars(select(User).where(User.id.in_(ids)))
     }

@@ -29,18 +29,6 @@ def links(https_url: str, name: str) -> SubscribeLinks:
     )
 
 
-def init_app(app) -> None:
-    from flask import url_for
-
-    from gardenhub.config import base_url
-
-    @app.template_global("feed_links")
-    def feed_links(endpoint: str, name: str, **values) -> SubscribeLinks:
-        return links(base_url() + url_for(endpoint, **values), name)
-
-    app.add_template_global(qr_svg)
-
-
 @lru_cache(maxsize=512)
 def qr_svg(data: str) -> Markup:
     """An inline SVG QR code (no JavaScript, no network)."""

@@ -21,14 +21,13 @@ from gardenhub.config import base_url
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
 from gardenhub.extensions import db, limiter
-from gardenhub.feeds import services
+from gardenhub.feeds import services, subscribe
 from gardenhub.feeds.cache import Built, feeds, fingerprint
 from gardenhub.feeds.forms import FeedTokenForm
 from gardenhub.feeds.models import FeedToken
-from gardenhub.feeds.subscribe import links
-from gardenhub.gardens import calendar as garden_calendar
-from gardenhub.gardens import queries as garden_queries
 from gardenhub.gardens.models import Garden
+from gardenhub.plots import calendar as plot_calendar
+from gardenhub.plots import queries as plot_queries
 from gardenhub.projects.models import Project
 from gardenhub.tasks import calendar as task_calendar
 from gardenhub.tasks import queries as task_queries
@@ -37,6 +36,15 @@ from gardenhub.workdays import queries
 from gardenhub.workdays.models import Workday
 
 bp = Blueprint("feeds", __name__)
+bp.add_app_template_global(subscribe.qr_svg)
+
+
+@bp.app_template_global()
+def feed_links(endpoint: str, name: str, **values) -> subscribe.SubscribeLinks:
+    """Subscribe links (webcal, Google, Outlook, plain URL) for a feed route."""
+    return subscribe.links(base_url() + url_for(endpoint, **values), name)
+
+
 # Feeds carry no rate limits; skipping the limiter's bookkeeping keeps polls cheap.
 limiter.exempt(bp)
 MAX_EVENTS = 1000  # Google stops reading a subscribed feed past about this many
@@ -181,8 +189,8 @@ def private(token: str):
     ]
     tasks = task_queries.feed_tasks(person, start.date(), end.date())
     events += [task_calendar.task_event(task, person, base) for task in tasks]
-    renewals = garden_queries.renewal_deadlines(person, start.date(), end.date())
-    events += [garden_calendar.renewal_event(a, person, base) for a in renewals]
+    renewals = plot_queries.renewal_deadlines(person, start.date(), end.date())
+    events += [plot_calendar.renewal_event(a, person, base) for a in renewals]
     name = "GardenHub: my shifts" if not person.is_discreet else "Garden shifts"
     return _feed_response(
         _info(name, current_app.config["DEFAULT_TIMEZONE"]),
@@ -212,7 +220,7 @@ def my_calendar():
         else:
             db.session.commit()
             # Shown once: only the hash is stored.
-            created = (row, links(feed_url(token), "GardenHub: my shifts"))
+            created = (row, subscribe.links(feed_url(token), "GardenHub: my shifts"))
             form = FeedTokenForm(formdata=None)
     tokens = db.session.scalars(
         select(FeedToken)

@@ -6,15 +6,12 @@ from sqlalchemy import select
 
 from gardenhub import audit
 from gardenhub.accounts import services as accounts
-from gardenhub.accounts.permissions import admin_required, coordinator_required
 from gardenhub.csrf import form_view
-from gardenhub.db import utcnow
 from gardenhub.extensions import db
-from gardenhub.gardens import queries as garden_queries
 from gardenhub.gardens import services
 from gardenhub.gardens.forms import GardenCoordinatorsForm, GardenForm, SeasonForm
 from gardenhub.gardens.models import Garden
-from gardenhub.timezones import local_today
+from gardenhub.roles import admin_required, coordinator_required
 
 bp = Blueprint("gardens", __name__, url_prefix="/gardens")
 
@@ -44,19 +41,11 @@ def index():
 
 @bp.get("/<slug>")
 def show(slug: str):
+    # The plot map comes from the plots package, which sits above gardens: the
+    # template asks for it (plots' template global `garden_plot_map`).
     garden = _garden_or_404(slug)
-    today = local_today(garden.timezone)
-    mine = (
-        garden_queries.my_assignments(current_user, utcnow())
-        if current_user.is_authenticated
-        else []
-    )
     return render_template(
-        "gardens/show.html",
-        garden=garden,
-        plots=garden_queries.garden_plots(garden, today),
-        can_manage=garden.can_manage(current_user),
-        my_plot_ids={a.plot_id for a in mine if a.plot.garden_id == garden.id},
+        "gardens/show.html", garden=garden, can_manage=garden.can_manage(current_user)
     )
 
 

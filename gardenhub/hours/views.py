@@ -19,7 +19,6 @@ from sqlalchemy.orm import joinedload
 
 from gardenhub import audit
 from gardenhub.accounts import services as accounts
-from gardenhub.accounts.permissions import coordinator_required
 from gardenhub.accounts.privacy import visible_name
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
@@ -36,6 +35,7 @@ from gardenhub.hours.models import HoursEntry, HoursLetter
 from gardenhub.outcomes import act
 from gardenhub.projects.models import Project
 from gardenhub.projects.queries import managed_project_ids
+from gardenhub.roles import coordinator_required
 from gardenhub.timezones import local_today
 from gardenhub.workdays import queries as workday_queries
 from gardenhub.workdays.models import Shift, Signup

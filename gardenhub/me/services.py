@@ -14,9 +14,9 @@ from gardenhub import audit
 from gardenhub.accounts.models import User
 from gardenhub.extensions import db
 from gardenhub.feeds.models import FeedToken
-from gardenhub.gardens.models import PlotAssignment, PlotRequest, RequestStatus
 from gardenhub.hours.models import HoursEntry, HoursLetter
 from gardenhub.notifications import services as notifications
+from gardenhub.plots.models import PlotAssignment, PlotRequest, RequestStatus
 from gardenhub.tasks import services as task_rules
 from gardenhub.tasks.models import OPEN_STATUSES, Task, TaskAssignment
 from gardenhub.workdays import signups as signup_rules

@@ -9,9 +9,9 @@ from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.formfields import BaseForm
-from gardenhub.gardens import queries as garden_queries
 from gardenhub.hours import queries as hours_queries
 from gardenhub.me import services
+from gardenhub.plots import queries as plot_queries
 from gardenhub.tasks import queries as task_queries
 from gardenhub.workdays import queries as workday_queries
 
@@ -37,7 +37,7 @@ def page():
         more_shifts=len(upcoming) > 5,
         positions=workday_queries.waitlist_positions(upcoming[:5]),
         tasks=task_queries.my_assignments(current_user, done=False)[:5],
-        plots=garden_queries.my_assignments(current_user, now),
+        plots=plot_queries.my_assignments(current_user, now),
         hours=hours_queries.counted_hours(current_user),
     )
 

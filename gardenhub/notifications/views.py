@@ -4,7 +4,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from gardenhub.accounts.permissions import admin_required
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
@@ -12,6 +11,7 @@ from gardenhub.notifications import delivery
 from gardenhub.notifications.forms import QuietHoursForm
 from gardenhub.notifications.models import Notification, OutboxStatus
 from gardenhub.notifications.services import KINDS
+from gardenhub.roles import admin_required
 
 bp = Blueprint("notifications", __name__)
 

@@ -6,13 +6,13 @@ from sqlalchemy import select
 
 from gardenhub import audit
 from gardenhub.accounts import services as accounts
-from gardenhub.accounts.permissions import coordinator_required
 from gardenhub.csrf import form_view
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 from gardenhub.projects import queries, services
 from gardenhub.projects.forms import CoordinatorsForm, ProjectForm
 from gardenhub.projects.models import Project
+from gardenhub.roles import coordinator_required
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 

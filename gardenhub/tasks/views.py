@@ -16,13 +16,13 @@ from sqlalchemy import select
 from gardenhub import audit
 from gardenhub.accounts import services as accounts
 from gardenhub.accounts.models import User
-from gardenhub.accounts.permissions import coordinator_required
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.outcomes import show_error
 from gardenhub.projects import queries as project_queries
 from gardenhub.projects.views import managed_project_or_403, project_or_404
+from gardenhub.roles import coordinator_required
 from gardenhub.tasks import queries, services
 from gardenhub.tasks.forms import AssignForm, DoneForm, TaskForm
 from gardenhub.tasks.models import Task, TaskAssignment, TaskStatus

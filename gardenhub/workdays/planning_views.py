@@ -5,7 +5,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from gardenhub.accounts import services as accounts
-from gardenhub.accounts.permissions import coordinator_required
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
 from gardenhub.errors import GardenHubError
@@ -14,6 +13,7 @@ from gardenhub.gardens.models import Garden
 from gardenhub.notifications.forms import MessageForm
 from gardenhub.outcomes import act, show_error
 from gardenhub.projects.views import managed_project_or_403
+from gardenhub.roles import coordinator_required
 from gardenhub.timezones import to_local
 from gardenhub.workdays import queries, services, signups
 from gardenhub.workdays.forms import (

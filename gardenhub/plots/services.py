@@ -15,9 +15,10 @@ from gardenhub import audit
 from gardenhub.db import lock
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
-from gardenhub.gardens.models import (
+from gardenhub.gardens.models import Garden
+from gardenhub.notifications import services as notifications
+from gardenhub.plots.models import (
     FeeStatus,
-    Garden,
     OfferStatus,
     Plot,
     PlotAssignment,
@@ -25,7 +26,6 @@ from gardenhub.gardens.models import (
     PlotOffer,
     PlotStatus,
 )
-from gardenhub.notifications import services as notifications
 from gardenhub.timezones import local_today
 
 

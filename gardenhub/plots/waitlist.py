@@ -19,8 +19,9 @@ from gardenhub import audit
 from gardenhub.db import lock
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
-from gardenhub.gardens.models import (
-    Garden,
+from gardenhub.gardens.models import Garden
+from gardenhub.notifications import services as notifications
+from gardenhub.plots.models import (
     OfferStatus,
     Plot,
     PlotOffer,
@@ -28,8 +29,7 @@ from gardenhub.gardens.models import (
     PlotStatus,
     RequestStatus,
 )
-from gardenhub.gardens.plots import assign, current_season, open_offer
-from gardenhub.notifications import services as notifications
+from gardenhub.plots.services import assign, current_season, open_offer
 from gardenhub.timezones import local_today
 
 

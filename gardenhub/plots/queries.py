@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from gardenhub.extensions import db
-from gardenhub.gardens.models import (
-    Garden,
+from gardenhub.gardens.models import Garden
+from gardenhub.plots.models import (
     OfferStatus,
     Plot,
     PlotAssignment,

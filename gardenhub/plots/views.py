@@ -9,30 +9,42 @@ from sqlalchemy.orm import joinedload
 
 from gardenhub import audit
 from gardenhub.accounts import services as accounts
-from gardenhub.accounts.permissions import coordinator_required
 from gardenhub.csrf import form_view
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.formfields import bounded_id
-from gardenhub.gardens import plots, queries, waitlist
-from gardenhub.gardens.forms import (
+from gardenhub.gardens.models import Garden
+from gardenhub.outcomes import act, show_error
+from gardenhub.plots import queries, services, waitlist
+from gardenhub.plots.forms import (
     AssignPlotForm,
     BlockForm,
     PlotForm,
     PlotRequestForm,
     RenewalForm,
 )
-from gardenhub.gardens.models import (
-    Garden,
-    Plot,
-    PlotAssignment,
-    PlotOffer,
-    PlotRequest,
-)
-from gardenhub.outcomes import act, show_error
+from gardenhub.plots.models import Plot, PlotAssignment, PlotOffer, PlotRequest
+from gardenhub.roles import coordinator_required
 from gardenhub.timezones import local_today
 
 bp = Blueprint("plots", __name__)
+
+
+@bp.app_template_global()
+def garden_plot_map(garden: Garden) -> dict:
+    """What the garden page's map shows: every plot with its holder and open
+    offer, and which of them are the viewer's (the gardens package sits below
+    plots and never imports it)."""
+    now = utcnow()
+    mine = (
+        queries.my_assignments(current_user, now)
+        if current_user.is_authenticated
+        else []
+    )
+    return {
+        "plots": queries.garden_plots(garden, local_today(garden.timezone, now)),
+        "my_plot_ids": {a.plot_id for a in mine if a.plot.garden_id == garden.id},
+    }
 
 
 def _garden_or_404(slug: str) -> Garden:
@@ -57,8 +69,8 @@ def _cents(amount: Decimal | None) -> int | None:
     return None if amount is None else int(amount * 100)
 
 
-def _plot_data(form: PlotForm) -> plots.PlotData:
-    return plots.PlotData(
+def _plot_data(form: PlotForm) -> services.PlotData:
+    return services.PlotData(
         label=form.label.data,
         size=form.size.data,
         size_unit=form.size_unit.data,
@@ -80,8 +92,8 @@ def new(slug: str):
     form = PlotForm()
     if form.validate_on_submit():
         try:
-            plot = plots.create_plot(garden, _plot_data(form), actor=current_user)
-        except plots.PlotError as error:
+            plot = services.create_plot(garden, _plot_data(form), actor=current_user)
+        except services.PlotError as error:
             show_error(form, error)
         else:
             db.session.commit()
@@ -101,7 +113,7 @@ def block(slug: str):
     form = BlockForm()
     if form.validate_on_submit():
         try:
-            made = plots.create_block(
+            made = services.create_block(
                 garden,
                 rows=form.rows.data,
                 first=form.first.data,
@@ -117,7 +129,7 @@ def block(slug: str):
                 fee_cents=_cents(form.fee.data),
                 actor=current_user,
             )
-        except plots.PlotError as error:
+        except services.PlotError as error:
             db.session.rollback()
             show_error(form, error)
         else:
@@ -135,7 +147,7 @@ def show(plot_id: int):
     can_manage = garden.can_manage(current_user)
     today = local_today(garden.timezone)
     view = next(v for v in queries.garden_plots(garden, today) if v.plot.id == plot.id)
-    season = plots.current_season(garden, today)
+    season = services.current_season(garden, today)
     return render_template(
         "plots/show.html",
         plot=plot,
@@ -152,7 +164,7 @@ def show(plot_id: int):
             starts_on=season.starts_on,
             ends_on=season.ends_on,
         ),
-        fee_label=lambda a: plots.fee_label(current_user, a),
+        fee_label=lambda a: services.fee_label(current_user, a),
     )
 
 
@@ -166,8 +178,8 @@ def edit(plot_id: int):
     )
     if form.validate_on_submit():
         try:
-            plots.update_plot(plot, _plot_data(form), actor=current_user)
-        except plots.PlotError as error:
+            services.update_plot(plot, _plot_data(form), actor=current_user)
+        except services.PlotError as error:
             show_error(form, error)
         else:
             db.session.commit()
@@ -185,7 +197,7 @@ def set_status(plot_id: int):
     plot = _managed_plot_or_403(plot_id)
     status = request.form.get("status", "")
     return act(
-        lambda: plots.set_status(
+        lambda: services.set_status(
             plot, status, actor=current_user, today=local_today(plot.garden.timezone)
         ),
         f"Plot {plot.label} is {status}.",
@@ -207,9 +219,13 @@ def assign(plot_id: int):
     if gardener is None or not gardener.is_active:
         flash("Nobody with an active account has that email.", "error")
         return redirect(back)
-    season = plots.Season(form.season_name.data, form.starts_on.data, form.ends_on.data)
+    season = services.Season(
+        form.season_name.data, form.starts_on.data, form.ends_on.data
+    )
     return act(
-        lambda: plots.assign(plot, gardener, season, actor=current_user, now=utcnow()),
+        lambda: services.assign(
+            plot, gardener, season, actor=current_user, now=utcnow()
+        ),
         f"Plot {plot.label} is assigned to {gardener.display_name}.",
         back=back,
     )
@@ -227,7 +243,7 @@ def _managed_assignment_or_403(assignment_id: int) -> PlotAssignment:
 def end(assignment_id: int):
     assignment = _managed_assignment_or_403(assignment_id)
     return act(
-        lambda: plots.end_assignment(assignment, actor=current_user, now=utcnow()),
+        lambda: services.end_assignment(assignment, actor=current_user, now=utcnow()),
         "The assignment has ended; the plot is available.",
         back=url_for("plots.show", plot_id=assignment.plot_id),
     )
@@ -239,7 +255,7 @@ def fee(assignment_id: int):
     assignment = _managed_assignment_or_403(assignment_id)
     status = request.form.get("fee_status", "")
     return act(
-        lambda: plots.set_fee_status(assignment, status, actor=current_user),
+        lambda: services.set_fee_status(assignment, status, actor=current_user),
         "The fee is recorded.",
         back=url_for("plots.show", plot_id=assignment.plot_id),
     )
@@ -252,7 +268,7 @@ def renew(assignment_id: int):
     if assignment.gardener_id != current_user.id:
         abort(403)
     return act(
-        lambda: plots.renew(assignment, person=current_user, now=utcnow()),
+        lambda: services.renew(assignment, person=current_user, now=utcnow()),
         f"Plot {assignment.plot.label} is yours next season too.",
         back=url_for("plots.my_plot"),
     )
@@ -265,18 +281,18 @@ def renewals(slug: str):
     garden = _managed_garden_or_403(slug)
     form = RenewalForm()
     if form.validate_on_submit():
-        season = plots.Season(
+        season = services.Season(
             form.season_name.data, form.starts_on.data, form.ends_on.data
         )
         try:
-            plots.open_renewals(
+            services.open_renewals(
                 garden,
                 season,
                 form.deadline.data,
                 actor=current_user,
                 today=local_today(garden.timezone),
             )
-        except plots.PlotError as error:
+        except services.PlotError as error:
             show_error(form, error)
         else:
             db.session.commit()
@@ -301,7 +317,7 @@ def close_renewals(slug: str):
     freed = []
     return act(
         lambda: freed.extend(
-            plots.close_renewals(garden, actor=current_user, now=utcnow())
+            services.close_renewals(garden, actor=current_user, now=utcnow())
         ),
         "Renewals are closed; plots nobody renewed are available.",
         back=url_for("plots.renewals", slug=garden.slug),
@@ -436,8 +452,8 @@ def my_plot():
         requests=requests,
         offers=queries.open_offers_for(requests),
         positions={r.id: waitlist.position(r) for r in requests if r.is_active},
-        renewable=lambda a: plots.renewable(a, local_today(a.plot.garden.timezone)),
-        fee_label=lambda a: plots.fee_label(current_user, a),
+        renewable=lambda a: services.renewable(a, local_today(a.plot.garden.timezone)),
+        fee_label=lambda a: services.fee_label(current_user, a),
     )
 
 

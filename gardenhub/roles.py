@@ -1,12 +1,22 @@
-"""Role gates for views: anonymous goes to log-in, the wrong role gets 403."""
+"""Roles and the role gates for views: a leaf any package may use.
+
+Anonymous visitors go to log-in; a logged-in person without the role gets 403.
+Which projects or gardens someone manages is a question for the models
+(`project.can_manage(user)`), asked in the view.
+"""
 
 from collections.abc import Callable
+from enum import StrEnum
 from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
 
-from gardenhub.accounts.models import Role
+
+class Role(StrEnum):
+    volunteer = "volunteer"
+    coordinator = "coordinator"
+    admin = "admin"
 
 
 def role_required(*roles: Role) -> Callable:
