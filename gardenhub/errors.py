@@ -4,7 +4,7 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from gardenhub.extensions import db
@@ -62,10 +62,11 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         return render_error(error.status_code, error.message)
 
-    # Safety nets: every rule that a constraint guards is also checked by its
-    # service (with its own message); these answer when a race or a value slips
-    # past that check, so the loser never sees a 500. Logged, to be fixed where
-    # it comes from.
+    # A safety net: every rule that a constraint guards is also checked by its
+    # service, under a lock, with its own message; this answers when a race
+    # still slips past that check, so the loser never sees a 500. Logged, to be
+    # fixed where it comes from. (A value the database refuses is a bug in a
+    # form's validation: a 500, and the fuzz test's business.)
     @app.errorhandler(IntegrityError)
     def conflict(error: IntegrityError):
         db.session.rollback()
@@ -74,14 +75,6 @@ def init_app(app: Flask) -> None:
             409,
             "Someone else made the same change at the same moment, so nothing was "
             "saved. Go back, reload the page and check before trying again.",
-        )
-
-    @app.errorhandler(DataError)
-    def bad_value(error: DataError):
-        db.session.rollback()
-        log.warning("database refused a value on %s", request.path)
-        return render_error(
-            400, "A value was too long or too large to save, so nothing was saved."
         )
 
     @app.errorhandler(HTTPException)

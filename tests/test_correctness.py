@@ -714,6 +714,8 @@ def test_development_links_follow_the_port_being_served(tmp_path, make_workday):
         db.create_all()
     page = app.test_client().get("/", base_url="http://127.0.0.1:8123")
     body = page.get_data(as_text=True)
+    with app.app_context():
+        db.engine.dispose()
     assert "webcal://127.0.0.1:8123/calendar.ics" in body
     assert ":5000" not in body
 

@@ -9,9 +9,10 @@ that no page renders.
 
 For each route, a fresh world is built and its forms are sent with one field
 (then all fields, then each field twice) set to each hostile value. The
-promise: never a 5xx, no database safety net (a constraint or a value the
-database refused: the form should have said so), and nothing committed to the
-database when the answer is a refusal (a 4xx, or a redirect with an error).
+promise: never a 5xx, never the database's safety net (a constraint the
+database refused: the service should have said so first), and nothing
+committed to the database when the answer is a refusal (a 4xx, or a redirect
+with an error).
 """
 
 import logging

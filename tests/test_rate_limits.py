@@ -5,6 +5,7 @@ import os
 import pytest
 import redis
 
+from gardenhub.extensions import db
 from tests.conftest import PASSWORD
 
 REDIS = "redis://127.0.0.1:6379/15"
@@ -98,7 +99,9 @@ def proxied(app):
     from gardenhub import create_app
 
     proxied_app = create_app({**app.config, "TRUSTED_PROXIES": 1})
-    return proxied_app.test_client()
+    yield proxied_app.test_client()
+    with proxied_app.app_context():
+        db.engine.dispose()  # its own pool: close it, or the GC warns later
 
 
 def test_behind_a_trusted_proxy_each_client_has_its_own_limit(proxied, make_user):
