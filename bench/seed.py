@@ -121,7 +121,7 @@ COLUMNS = {
     "renewal_deadline next_season_name next_season_starts_on next_season_ends_on",
     "user": "id email display_name phone password_hash role is_active is_guest "
     "shows_name is_discreet feed_shows_waitlist session_token created_at "
-    "last_login_at",
+    "last_login_at email_confirmed_at",
     "project": "id name public_name slug description garden_id timezone colour "
     "is_active created_at",
     "project_coordinator": "project_id user_id",
@@ -240,8 +240,9 @@ class Seeder:
             False,
             False,
             secrets.token_urlsafe(32),
-            self.ago(30, 900),
+            created := self.ago(30, 900),
             None,
+            created,  # confirmed their address when they joined
         )
         return user_id
 

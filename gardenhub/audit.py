@@ -1,13 +1,14 @@
 """Audit trail: who changed what and when, for coordinator and admin actions."""
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ForeignKey, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from gardenhub.db import UTCDateTime, unwrap, utcnow
 from gardenhub.extensions import db
+from gardenhub.timezones import day_start_utc
 
 
 class AuditEvent(db.Model):
@@ -77,3 +78,30 @@ def actions() -> list[str]:
     return list(
         db.session.scalars(select(AuditEvent.action).distinct().order_by("action"))
     )
+
+
+def events(
+    *,
+    actor_id: int | None,
+    action: str | None,
+    since: date | None,
+    until: date | None,
+    zone: str,
+):
+    """The audit page's rows, newest first, filtered by who, what and the local
+    dates [since, until] in `zone`."""
+    query = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.id.desc())
+    )
+    if actor_id:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if since:
+        query = query.where(AuditEvent.created_at >= day_start_utc(since, zone))
+    if until:
+        end = day_start_utc(until + timedelta(days=1), zone)
+        query = query.where(AuditEvent.created_at < end)
+    return query

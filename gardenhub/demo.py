@@ -303,17 +303,19 @@ def _seed_plots(garden, coordinator, volunteer, neighbours, now: datetime) -> No
     today = to_local(now, ZONE).date()
     plots.create_block(
         garden,
-        rows="A-C",
-        first=1,
-        last=8,
-        size=10,
-        kind="raised_bed",
-        x=1,
-        y=1,
-        width=2,
-        height=2,
-        gap=1,
-        fee_cents=2500,
+        plots.BlockData(
+            rows="A-C",
+            first=1,
+            last=8,
+            size=10,
+            kind="raised_bed",
+            x=1,
+            y=1,
+            width=2,
+            height=2,
+            gap=1,
+            fee_cents=2500,
+        ),
         actor=coordinator,
     )
     for number, x in enumerate((1, 4, 7), start=1):
@@ -355,7 +357,7 @@ def _seed_plots(garden, coordinator, volunteer, neighbours, now: datetime) -> No
         plots.assign(
             plot, gardeners[index % len(gardeners)], season, actor=coordinator, now=now
         )
-    plots.set_status(every[22], "inactive", actor=coordinator, today=today)
+    plots.set_status(every[22], "inactive", actor=coordinator, now=now)
     # A waitlist of several people; the first gets an open offer.
     for offset, person in enumerate(neighbours[4:9]):
         waitlist.request_plot(

@@ -134,7 +134,7 @@ def test_walk_in_with_a_held_offer_takes_that_seat(
     second.status, second.offer_expires_at = "offered", utcnow() + timedelta(hours=1)
     first.status = "cancelled"
     db.session.commit()
-    hours.walk_in(shift, second.volunteer, actor=coordinator, now=utcnow())
+    hours.walk_in(shift, email=second.volunteer.email, actor=coordinator, now=utcnow())
     db.session.commit()
     assert seats(shift) == {"confirmed": 1, "cancelled": 1}
     assert fresh(shift).capacity == 1

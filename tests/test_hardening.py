@@ -223,8 +223,6 @@ def test_retention_pseudonymises_old_signups_and_keeps_counts(
         person,
         starts_on=utcnow().date(),
         ends_on=utcnow().date(),
-        total=3,
-        project_names=[],
         names_projects=False,
         now=utcnow(),
     )

@@ -193,8 +193,6 @@ def build_world() -> World:
         volunteer,
         starts_on=now.date(),
         ends_on=now.date(),
-        total=Decimal(2),
-        project_names=[],
         names_projects=False,
         now=now,
     )

@@ -1,6 +1,5 @@
 """Log-in, registration, profile and the admin's user list."""
 
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -16,7 +15,6 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from gardenhub import audit, security
 from gardenhub.accounts import privacy, services
@@ -32,11 +30,11 @@ from gardenhub.accounts.forms import (
 )
 from gardenhub.accounts.models import Role, User
 from gardenhub.audit import AuditEvent
-from gardenhub.csrf import form_view
+from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.outcomes import committed, status
 from gardenhub.roles import admin_required
-from gardenhub.timezones import day_start_utc
 
 bp = Blueprint("accounts", __name__)
 
@@ -86,7 +84,7 @@ def _start_session(user: User, remember: bool = False) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@form_view
+@token_checked_by_form
 @security.limit_registration
 def register():
     """The same answer for a new and a known address (see services.register)."""
@@ -94,17 +92,17 @@ def register():
         return redirect(safe_next(request.args.get("next")))
     form = RegistrationForm()
     if form.validate_on_submit():
-        services.register(
-            form.email.data,
-            form.display_name.data,
-            form.password.data,
-            now=utcnow(),
-            next_url=safe_path(request.args.get("next")),
-        )
-        db.session.commit()
-        return redirect(url_for("accounts.check_email"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("accounts/register.html", form=form), status
+        with committed(form) as done:
+            services.register(
+                form.email.data,
+                form.display_name.data,
+                form.password.data,
+                now=utcnow(),
+                next_url=safe_path(request.args.get("next")),
+            )
+        if done:
+            return redirect(url_for("accounts.check_email"))
+    return render_template("accounts/register.html", form=form), status(form)
 
 
 @bp.get("/register/check-email")
@@ -121,16 +119,15 @@ def confirm_email(token: str):
         return render_template("accounts/confirm_invalid.html"), 400
     user, next_url = found
     if request.method == "POST":
-        services.confirm_email(user, now=utcnow())
-        db.session.commit()
+        with committed(success="Welcome to GardenHub! Your account is ready."):
+            services.confirm_email(user, now=utcnow())
         _start_session(user)
-        flash("Welcome to GardenHub! Your account is ready.", "success")
         return redirect(safe_next(next_url))
     return render_template("accounts/confirm.html", user=user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@form_view
+@token_checked_by_form
 @security.limit_login
 def login():
     next_url = safe_path(request.args.get("next"))
@@ -138,6 +135,7 @@ def login():
         return redirect(safe_next(next_url))
     form = LoginForm()
     if form.validate_on_submit():
+        # Its own answer: never an error, and a failed log-in says nothing more.
         outcome = services.authenticate(
             form.email.data, form.password.data, next_url=next_url
         )
@@ -154,15 +152,14 @@ def login():
             )
             return redirect(url_for("accounts.check_email"))
         form.password.errors.append("Email or password is not right.")
-    status = 422 if form.is_submitted() else 200
-    return render_template("accounts/login.html", form=form), status
+    return render_template("accounts/login.html", form=form), status(form)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    services.log_out(current_user)
-    db.session.commit()
+    with committed():
+        services.log_out(current_user)
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
@@ -171,81 +168,76 @@ def logout():
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
-@form_view
+@token_checked_by_form
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        services.update_profile(
-            current_user,
-            display_name=form.display_name.data,
-            phone=form.phone.data,
-            shows_name=form.shows_name.data,
-            is_discreet=form.is_discreet.data,
-            feed_shows_waitlist=form.feed_shows_waitlist.data,
-        )
-        db.session.commit()
-        flash("Your profile is saved.", "success")
-        return redirect(url_for("accounts.profile"))
-    status = 422 if form.is_submitted() else 200
+        with committed(form, success="Your profile is saved.") as saved:
+            services.update_profile(
+                current_user,
+                display_name=form.display_name.data,
+                phone=form.phone.data,
+                shows_name=form.shows_name.data,
+                is_discreet=form.is_discreet.data,
+                feed_shows_waitlist=form.feed_shows_waitlist.data,
+            )
+        if saved:
+            return redirect(url_for("accounts.profile"))
     return render_template(
         "accounts/profile.html", form=form, password_form=PasswordForm(formdata=None)
-    ), status
+    ), status(form)
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])
 @login_required
-@form_view
+@token_checked_by_form
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
+        with committed(
+            form, success="Your password is changed. Other devices are logged out."
+        ) as saved:
             services.change_password(
                 current_user, form.current_password.data, form.new_password.data
             )
-        except services.AccountError as error:
-            form[error.field].errors.append(error.message)
-        else:
-            db.session.commit()
+        if saved:
             # The token rotated: log this session in again so only the others end.
             _start_session(current_user._get_current_object())
-            flash("Your password is changed. Other devices are logged out.", "success")
             return redirect(url_for("accounts.profile"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("accounts/password.html", form=form), status
+    return render_template("accounts/password.html", form=form), status(form)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@form_view
+@token_checked_by_form
 @security.limit_reset
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data, now=utcnow())
-        db.session.commit()
-        flash(
-            "If an account uses that email, a reset link is on its way. It works "
-            "for one hour.",
-            "info",
-        )
-        return redirect(url_for("accounts.login"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("accounts/forgot.html", form=form), status
+        with committed(form) as sent:
+            services.request_password_reset(form.email.data, now=utcnow())
+        if sent:
+            flash(
+                "If an account uses that email, a reset link is on its way. It "
+                "works for one hour.",
+                "info",
+            )
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form), status(form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@form_view
+@token_checked_by_form
 def reset_password(token: str):
     user = services.user_for_reset(token)
     if user is None:
         return render_template("accounts/reset_invalid.html"), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.reset_password(user, form.new_password.data, now=utcnow())
-        db.session.commit()
-        flash("Your password is changed. Please log in.", "success")
-        return redirect(url_for("accounts.login"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("accounts/reset.html", form=form), status
+        with committed(form, success="Your password is changed. Please log in.") as ok:
+            services.reset_password(user, form.new_password.data, now=utcnow())
+        if ok:
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form), status(form)
 
 
 PER_PAGE = 50
@@ -270,15 +262,11 @@ def users():
 def set_role(user_id: int):
     user = db.get_or_404(User, user_id)
     form = RoleForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit():  # the page only offers the roles
         abort(400, "Choose one of the listed roles.")
-    try:
-        services.set_role(user, Role(form.role.data), actor=current_user)
-    except services.AccountError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"{user.display_name} is now {user.role}.", "success")
+    role = Role(form.role.data)
+    with committed(success=f"{user.display_name} is now {role}."):
+        services.set_role(user, role, actor=current_user)
     return redirect(url_for("accounts.users"))
 
 
@@ -286,16 +274,11 @@ def set_role(user_id: int):
 @admin_required
 def set_active(user_id: int):
     user = db.get_or_404(User, user_id)
-    try:
-        services.set_active(user, request.form.get("active") == "1", actor=current_user)
-    except services.AccountError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(
-            f"{user.display_name} is {'enabled' if user.is_active else 'disabled'}.",
-            "success",
-        )
+    active = request.form.get("active") == "1"
+    with committed(
+        success=f"{user.display_name} is {'enabled' if active else 'disabled'}."
+    ):
+        services.set_active(user, active, actor=current_user)
     return redirect(url_for("accounts.users"))
 
 
@@ -310,24 +293,14 @@ def audit_trail():
         .order_by(User.display_name)
     ).all()
     form.set_choices(actors, audit.actions())
-    query = (
-        select(AuditEvent)
-        .options(joinedload(AuditEvent.actor))
-        .order_by(AuditEvent.id.desc())
-    )
     valid = form.validate()
-    if valid and form.actor.data:
-        query = query.where(AuditEvent.actor_id == form.actor.data)
-    if valid and form.action.data:
-        query = query.where(AuditEvent.action == form.action.data)
-    zone = current_app.config["DEFAULT_TIMEZONE"]
-    if valid and form.starts_on.data:
-        query = query.where(
-            AuditEvent.created_at >= day_start_utc(form.starts_on.data, zone)
-        )
-    if valid and form.ends_on.data:
-        next_day = form.ends_on.data + timedelta(days=1)
-        query = query.where(AuditEvent.created_at < day_start_utc(next_day, zone))
+    query = audit.events(
+        actor_id=form.actor.data if valid else None,
+        action=form.action.data if valid else None,
+        since=form.starts_on.data if valid else None,
+        until=form.ends_on.data if valid else None,
+        zone=current_app.config["DEFAULT_TIMEZONE"],
+    )
     events = db.paginate(
         query, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False
     )

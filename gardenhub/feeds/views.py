@@ -7,7 +7,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -18,7 +17,7 @@ from sqlalchemy import select
 
 from gardenhub.calendar.ical import FeedEvent, FeedInfo, serialize
 from gardenhub.config import base_url
-from gardenhub.csrf import form_view
+from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db, limiter
 from gardenhub.feeds import services, subscribe
@@ -26,6 +25,7 @@ from gardenhub.feeds.cache import Built, feeds, fingerprint
 from gardenhub.feeds.forms import FeedTokenForm
 from gardenhub.feeds.models import FeedToken
 from gardenhub.gardens.models import Garden
+from gardenhub.outcomes import committed, status
 from gardenhub.plots import calendar as plot_calendar
 from gardenhub.plots import queries as plot_queries
 from gardenhub.projects.models import Project
@@ -206,20 +206,17 @@ def feed_url(token: str) -> str:
 
 @bp.route("/my/calendar", methods=["GET", "POST"])
 @login_required
-@form_view
+@token_checked_by_form
 def my_calendar():
     form = FeedTokenForm()
     created = None
     if form.validate_on_submit():
-        try:
+        with committed(form) as made:
             row, token = services.create_token(
                 current_user, form.name.data, now=utcnow()
             )
-        except services.FeedTokenError as error:
-            form.name.errors.append(error.message)
-        else:
-            db.session.commit()
-            # Shown once: only the hash is stored.
+        if made:
+            # Shown once, on this answer (not a redirect): only the hash is kept.
             created = (row, subscribe.links(feed_url(token), "GardenHub: my shifts"))
             form = FeedTokenForm(formdata=None)
     tokens = db.session.scalars(
@@ -227,10 +224,9 @@ def my_calendar():
         .where(FeedToken.user_id == current_user.id)
         .order_by(FeedToken.revoked_at.is_not(None), FeedToken.created_at.desc())
     ).all()
-    status = 422 if form.errors else (201 if created else 200)
     return render_template(
         "feeds/my_calendar.html", form=form, tokens=tokens, created=created
-    ), status
+    ), (201 if created else status(form))
 
 
 @bp.post("/my/calendar/<int:token_id>/revoke")
@@ -239,10 +235,9 @@ def revoke(token_id: int):
     row = db.get_or_404(FeedToken, token_id)
     if row.user_id != current_user.id:
         abort(404)
-    services.revoke(row, now=utcnow())
-    db.session.commit()
-    flash(
-        f"The feed link “{row.name}” is revoked; calendars using it stop updating.",
-        "success",
-    )
+    with committed(
+        success=f"The feed link “{row.name}” is revoked; calendars using it stop "
+        "updating."
+    ):
+        services.revoke(row, now=utcnow())
     return redirect(url_for("feeds.my_calendar"))

@@ -1,16 +1,17 @@
 """Garden pages: the public garden page and the admin's garden forms."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from gardenhub import audit
 from gardenhub.accounts import services as accounts
-from gardenhub.csrf import form_view
+from gardenhub.csrf import token_checked_by_form
 from gardenhub.extensions import db
 from gardenhub.gardens import services
 from gardenhub.gardens.forms import GardenCoordinatorsForm, GardenForm, SeasonForm
 from gardenhub.gardens.models import Garden
+from gardenhub.outcomes import committed, refused, status
 from gardenhub.roles import admin_required, coordinator_required
 
 bp = Blueprint("gardens", __name__, url_prefix="/gardens")
@@ -54,79 +55,57 @@ def show(slug: str):
 def set_coordinators(slug: str):
     garden = _garden_or_404(slug)
     form = GardenCoordinatorsForm(accounts.active_coordinators())
-    if not form.validate():
+    if not form.validate():  # the page only offers people who may coordinate
         abort(400, "Choose coordinators from the list.")
-    try:
+    with committed(success="Garden coordinators are saved."):
         services.set_coordinators(garden, form.coordinators.data, actor=current_user)
-    except services.GardenError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("Garden coordinators are saved.", "success")
     return redirect(url_for("gardens.edit", slug=garden.slug))
 
 
 @bp.post("/<slug>/season")
 @coordinator_required
-@form_view
+@token_checked_by_form
 def set_season(slug: str):
     garden = _garden_or_404(slug)
     if not garden.can_manage(current_user):
         abort(403)
     form = SeasonForm()
-    if not form.validate_on_submit():
-        flash("Give the season's dates as dates.", "error")
-        return redirect(url_for("plots.renewals", slug=garden.slug))
-    try:
-        services.set_season(
-            garden,
-            form.season_name.data,
-            form.season_starts_on.data,
-            form.season_ends_on.data,
-            actor=current_user,
-        )
-    except services.GardenError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("The season is saved.", "success")
+    if not refused(form):
+        with committed(success="The season is saved."):
+            services.set_season(
+                garden,
+                form.season_name.data,
+                form.season_starts_on.data,
+                form.season_ends_on.data,
+                actor=current_user,
+            )
     return redirect(url_for("plots.renewals", slug=garden.slug))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @admin_required
-@form_view
+@token_checked_by_form
 def new():
     form = GardenForm(timezone="Europe/Berlin")
     if form.validate_on_submit():
-        try:
+        with committed(form, success=f"{form.name.data} is created.") as created:
             garden = services.create_garden(_data(form), actor=current_user)
-        except services.GardenError as error:
-            form[error.field].errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(f"{garden.name} is created.", "success")
+        if created:
             return redirect(url_for("gardens.show", slug=garden.slug))
-    status = 422 if form.is_submitted() else 200
-    return render_template("gardens/form.html", form=form, garden=None), status
+    return render_template("gardens/form.html", form=form, garden=None), status(form)
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 @admin_required
-@form_view
+@token_checked_by_form
 def edit(slug: str):
     garden = _garden_or_404(slug)
     form = GardenForm(obj=garden)
     if form.validate_on_submit():
-        try:
+        with committed(form, success=f"{form.name.data} is saved.") as saved:
             services.update_garden(garden, _data(form), actor=current_user)
-        except services.GardenError as error:
-            form[error.field].errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(f"{garden.name} is saved.", "success")
+        if saved:
             return redirect(url_for("gardens.show", slug=garden.slug))
-    status = 422 if form.is_submitted() else 200
     coordinators = GardenCoordinatorsForm(
         accounts.active_coordinators(),
         formdata=None,
@@ -134,7 +113,7 @@ def edit(slug: str):
     )
     return render_template(
         "gardens/form.html", form=form, garden=garden, coordinators_form=coordinators
-    ), status
+    ), status(form)
 
 
 @audit.describes("garden")

@@ -8,11 +8,13 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from gardenhub import audit
+from gardenhub.accounts import services as accounts
 from gardenhub.db import lock
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
+from gardenhub.hours import queries
 from gardenhub.hours.models import EntryStatus, HoursEntry, HoursLetter
-from gardenhub.timezones import format_datetime, to_local
+from gardenhub.timezones import format_datetime, local_today, to_local
 from gardenhub.workdays import signups
 from gardenhub.workdays.models import Shift, Signup, SignupStatus, WorkdayStatus
 
@@ -92,10 +94,19 @@ def set_hours(signup: Signup, hours: Decimal, *, actor) -> None:
     audit.record(actor, "signup.hours", signup, str(hours))
 
 
-def walk_in(shift: Shift, person, *, actor, now: datetime) -> Signup:
-    """Someone who turned up: a seat (the sign-up rules' walk-in) and checked in
-    at once, inside the check-in window."""
+def walk_in(
+    shift: Shift,
+    *,
+    actor,
+    now: datetime,
+    email: str | None = None,
+    name: str | None = None,
+) -> Signup:
+    """Someone who turned up, named by the email of their account (or of a guest
+    added before) or by a new guest's name: a seat (the sign-up rules' walk-in)
+    and checked in at once, inside the check-in window."""
     _check_window(shift, now)
+    person = accounts.find_or_add_person(actor=actor, email=email, name=name)
     signup = signups.walk_in(shift, person, actor=actor, now=now)
     check_in(signup, actor=actor, now=now)
     return signup
@@ -146,12 +157,13 @@ def log_hours(
     worked_on: date,
     hours: Decimal,
     description: str,
-    today: date,
     now: datetime,
 ) -> HoursEntry:
     """Work outside a shift, for a coordinator of `project` to approve. Raises
-    HoursError for a future date or more than 24 hours on the day."""
-    if worked_on > today:
+    HoursError for a date after the project's today or more than 24 hours on
+    the day."""
+    zone = project.garden.timezone if project.garden else project.timezone
+    if worked_on > local_today(zone, now):
         raise HoursError("The date is in the future.", field="worked_on")
     if not Decimal(0) < hours <= MAX_DAY:
         raise HoursError("Hours must be more than 0 and at most 24.", field="hours")
@@ -194,21 +206,23 @@ def issue_letter(
     *,
     starts_on: date,
     ends_on: date,
-    total: Decimal,
-    project_names: list[str],
     names_projects: bool,
     now: datetime,
 ) -> HoursLetter:
+    """A letter of the hours that count in the period, with a code anyone can
+    verify; with or without the projects' names."""
     if ends_on < starts_on:
         raise HoursError("The period must end after it starts.", field="ends_on")
+    totals = queries.counted_hours(person, start=starts_on, end=ends_on)
+    names = [project.name for project, _ in totals.by_project()]
     letter = HoursLetter(
         code=new_code(),
         volunteer_id=person.id,
         starts_on=starts_on,
         ends_on=ends_on,
-        total_hours=total,
+        total_hours=totals.total,
         names_projects=names_projects,
-        project_names=", ".join(project_names)[:500] if names_projects else None,
+        project_names=", ".join(names)[:500] if names_projects else None,
         created_at=now,
     )
     db.session.add(letter)

@@ -7,7 +7,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -18,9 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from gardenhub import audit
-from gardenhub.accounts import services as accounts
 from gardenhub.accounts.privacy import visible_name
-from gardenhub.csrf import form_view
+from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.hours import charts, queries, reports, services
@@ -32,7 +30,7 @@ from gardenhub.hours.forms import (
     WalkInForm,
 )
 from gardenhub.hours.models import HoursEntry, HoursLetter
-from gardenhub.outcomes import act
+from gardenhub.outcomes import committed, refused, status
 from gardenhub.projects.models import Project
 from gardenhub.projects.queries import managed_project_ids
 from gardenhub.roles import coordinator_required
@@ -78,9 +76,9 @@ def check_in(signup_id: int):
         url_for("hours.check_in_page", workday_id=signup.shift.workday_id)
         + f"#signup-{signup.id}"
     )
-    return act(
-        lambda: services.check_in(signup, actor=current_user, now=utcnow()), "", back
-    )
+    with committed():
+        services.check_in(signup, actor=current_user, now=utcnow())
+    return redirect(back)
 
 
 @bp.post("/signups/<int:signup_id>/undo-check-in")
@@ -91,51 +89,47 @@ def undo_check_in(signup_id: int):
         url_for("hours.check_in_page", workday_id=signup.shift.workday_id)
         + f"#signup-{signup.id}"
     )
-    return act(lambda: services.undo_check_in(signup, actor=current_user), "", back)
+    with committed():
+        services.undo_check_in(signup, actor=current_user)
+    return redirect(back)
 
 
 @bp.post("/signups/<int:signup_id>/hours")
 @coordinator_required
-@form_view
+@token_checked_by_form
 def set_hours(signup_id: int):
     signup = _managed_signup_or_403(signup_id)
     form = SetHoursForm()
     back = url_for("hours.check_in_page", workday_id=signup.shift.workday_id)
-    if not form.validate_on_submit():
-        flash("Use 0.25 to 24 hours.", "error")
-        return redirect(back)
-    return act(
-        lambda: services.set_hours(signup, form.hours.data, actor=current_user),
-        "Hours saved.",
-        back,
-    )
+    if not refused(form):
+        with committed(success="Hours saved."):
+            services.set_hours(signup, form.hours.data, actor=current_user)
+    return redirect(back)
 
 
 @bp.post("/shifts/<int:shift_id>/walk-in")
 @coordinator_required
-@form_view
+@token_checked_by_form
 def walk_in(shift_id: int):
     shift = db.get_or_404(Shift, shift_id)
     if not shift.can_manage(current_user):
         abort(403)
     form = WalkInForm()
-    back = url_for("hours.check_in_page", workday_id=shift.workday_id)
-    if not form.validate_on_submit():
-        flash("Give the email of someone with an account, or a guest's name.", "error")
-        return redirect(back)
-
-    def add():
-        person = accounts.find_or_add_person(
-            actor=current_user, email=form.email.data, name=form.name.data
-        )
-        services.walk_in(shift, person, actor=current_user, now=utcnow())
-
-    return act(add, "Walk-in added and checked in.", back)
+    if not refused(form):
+        with committed(success="Walk-in added and checked in."):
+            services.walk_in(
+                shift,
+                email=form.email.data,
+                name=form.name.data,
+                actor=current_user,
+                now=utcnow(),
+            )
+    return redirect(url_for("hours.check_in_page", workday_id=shift.workday_id))
 
 
 @bp.route("/my/hours", methods=["GET", "POST"])
 @login_required
-@form_view
+@token_checked_by_form
 def my_hours():
     form = LogHoursForm()
     projects = db.session.scalars(
@@ -144,27 +138,20 @@ def my_hours():
     form.project_id.choices = {p.id: p.name for p in projects}
     if form.validate_on_submit():
         project = db.get_or_404(Project, form.project_id.data)
-        today = local_today(
-            project.garden.timezone if project.garden else project.timezone
-        )
-        try:
+        with committed(
+            form, success="Logged. A coordinator of the project will approve it."
+        ) as logged:
             services.log_hours(
                 current_user,
                 project,
                 worked_on=form.worked_on.data,
                 hours=form.hours.data,
                 description=form.description.data,
-                today=today,
                 now=utcnow(),
             )
-        except services.HoursError as error:
-            form[error.field].errors.append(error.message)
-        else:
-            db.session.commit()
-            flash("Logged. A coordinator of the project will approve it.", "success")
+        if logged:
             return redirect(url_for("hours.my_hours"))
     totals = queries.counted_hours(current_user)
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "hours/my_hours.html",
         form=form,
@@ -177,34 +164,26 @@ def my_hours():
             names_projects=True,
         ),
         chart=charts.bars([(m[2:], float(h)) for m, h in totals.by_month()[-12:]]),
-    ), status
+    ), status(form)
 
 
 @bp.post("/my/hours/letter")
 @login_required
-@form_view
+@token_checked_by_form
 def make_letter():
     form = LetterForm()
-    if not form.validate_on_submit():
-        flash("Give the period as two dates.", "error")
+    if refused(form):
         return redirect(url_for("hours.my_hours"))
-    totals = queries.counted_hours(
-        current_user, start=form.starts_on.data, end=form.ends_on.data
-    )
-    try:
+    with committed() as issued:
         letter = services.issue_letter(
             current_user,
             starts_on=form.starts_on.data,
             ends_on=form.ends_on.data,
-            total=totals.total,
             names_projects=form.names_projects.data,
-            project_names=[p.name for p, _ in totals.by_project()],
             now=utcnow(),
         )
-    except services.HoursError as error:
-        flash(error.message, "error")
+    if not issued:
         return redirect(url_for("hours.my_hours"))
-    db.session.commit()
     return redirect(url_for("hours.letter", code=letter.code))
 
 
@@ -246,13 +225,11 @@ def decide(entry_id: int, decision: str):
     entry = db.get_or_404(HoursEntry, entry_id)
     if not entry.project.can_manage(current_user):
         abort(403)
-    return act(
-        lambda: services.decide(
+    with committed(success=f"Hours {decision}d."):
+        services.decide(
             entry, approve=decision == "approve", actor=current_user, now=utcnow()
-        ),
-        f"Hours {decision}d.",
-        url_for("hours.approvals"),
-    )
+        )
+    return redirect(url_for("hours.approvals"))
 
 
 @bp.get("/dashboard")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from gardenhub import audit
 from gardenhub.accounts.models import User
+from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.feeds.models import FeedToken
 from gardenhub.hours.models import HoursEntry, HoursLetter
@@ -132,7 +133,11 @@ def export_data(person: User) -> dict:
     }
 
 
-def delete_account(person: User, *, now: datetime) -> None:
+class AccountDeletionError(GardenHubError):
+    pass
+
+
+def delete_account(person: User, *, password: str, now: datetime) -> None:
     """Erase who the person is; keep what they did as anonymous counts.
 
     Future seats are given back (and offered to the waitlist), places on open
@@ -140,7 +145,10 @@ def delete_account(person: User, *, now: datetime) -> None:
     themselves (plot request notes, descriptions of logged hours) is cleared;
     messages to them that have not gone out are cancelled and every message to
     them is scrubbed; feed links are deleted, and every session ends.
+    Raises AccountDeletionError unless `password` is the person's password.
     """
+    if not person.check_password(password):
+        raise AccountDeletionError("That is not your password.", field="password")
     address = person.email
     for signup in db.session.scalars(
         select(Signup)

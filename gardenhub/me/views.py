@@ -5,12 +5,12 @@ from flask_login import current_user, login_required, logout_user
 from wtforms import PasswordField
 from wtforms.validators import InputRequired, Length
 
-from gardenhub.csrf import form_view
+from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
-from gardenhub.extensions import db
 from gardenhub.formfields import BaseForm
 from gardenhub.hours import queries as hours_queries
 from gardenhub.me import services
+from gardenhub.outcomes import committed, status
 from gardenhub.plots import queries as plot_queries
 from gardenhub.tasks import queries as task_queries
 from gardenhub.workdays import queries as workday_queries
@@ -56,18 +56,19 @@ def download():
 
 @bp.route("/me/delete", methods=["GET", "POST"])
 @login_required
-@form_view
+@token_checked_by_form
 def delete():
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        if not current_user.check_password(form.password.data):
-            form.password.errors.append("That is not your password.")
-        else:
-            services.delete_account(current_user._get_current_object(), now=utcnow())
-            db.session.commit()
+        with committed(form) as deleted:
+            services.delete_account(
+                current_user._get_current_object(),
+                password=form.password.data,
+                now=utcnow(),
+            )
+        if deleted:
             logout_user()
             session.clear()
             flash("Your account is deleted. Thank you for everything you grew.", "info")
             return redirect(url_for("workdays.home"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("me/delete.html", form=form), status
+    return render_template("me/delete.html", form=form), status(form)

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from gardenhub.db import utcnow
+from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.notifications.models import Notification, OutboxStatus
 
@@ -154,7 +155,14 @@ def deliver(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
     return counts
 
 
+class DeliveryError(GardenHubError):
+    pass
+
+
 def retry(row: Notification, *, now: datetime) -> None:
-    """An admin sends a failed message again (after checking it did not arrive)."""
+    """An admin sends a failed message again (after checking it did not arrive).
+    Raises DeliveryError for a message that has not failed."""
+    if row.status != OutboxStatus.failed:
+        raise DeliveryError("Only a failed message can be sent again.")
     row.status = OutboxStatus.queued
     row.next_attempt_at = now

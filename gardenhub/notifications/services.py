@@ -47,6 +47,16 @@ def is_muted(person, kind: str) -> bool:
     return KINDS[kind].can_mute and kind in muted
 
 
+def set_preferences(person, *, receive: set[str], quiet_start, quiet_end) -> None:
+    """Which kinds of message a person gets (those that cannot be muted always
+    come) and their quiet hours."""
+    person.muted_notifications = ",".join(
+        sorted(k for k, info in KINDS.items() if info.can_mute and k not in receive)
+    )
+    person.quiet_start = quiet_start
+    person.quiet_end = quiet_end
+
+
 def base_url() -> str:
     return config.base_url()
 

@@ -1,16 +1,17 @@
 """Message preferences, and the admin's outbox."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from gardenhub.csrf import form_view
+from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
-from gardenhub.notifications import delivery
+from gardenhub.notifications import delivery, services
 from gardenhub.notifications.forms import QuietHoursForm
 from gardenhub.notifications.models import Notification, OutboxStatus
 from gardenhub.notifications.services import KINDS
+from gardenhub.outcomes import committed, status
 from gardenhub.roles import admin_required
 
 bp = Blueprint("notifications", __name__)
@@ -18,28 +19,23 @@ bp = Blueprint("notifications", __name__)
 
 @bp.route("/profile/notifications", methods=["GET", "POST"])
 @login_required
-@form_view
+@token_checked_by_form
 def preferences():
     form = QuietHoursForm(obj=current_user)
     if form.validate_on_submit():
-        chosen = set(request.form.getlist("receive"))
-        current_user.muted_notifications = ",".join(
-            sorted(
-                kind
-                for kind, info in KINDS.items()
-                if info.can_mute and kind not in chosen
+        with committed(form, success="Your message choices are saved.") as saved:
+            services.set_preferences(
+                current_user,
+                receive=set(request.form.getlist("receive")),
+                quiet_start=form.quiet_start.data,
+                quiet_end=form.quiet_end.data,
             )
-        )
-        current_user.quiet_start = form.quiet_start.data
-        current_user.quiet_end = form.quiet_end.data
-        db.session.commit()
-        flash("Your message choices are saved.", "success")
-        return redirect(url_for("notifications.preferences"))
+        if saved:
+            return redirect(url_for("notifications.preferences"))
     muted = set((current_user.muted_notifications or "").split(","))
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "notifications/preferences.html", form=form, kinds=KINDS, muted=muted
-    ), status
+    ), status(form)
 
 
 @bp.get("/admin/outbox")
@@ -71,8 +67,6 @@ def message(message_id: int):
 @admin_required
 def retry(message_id: int):
     row = db.get_or_404(Notification, message_id)
-    if row.status == OutboxStatus.failed:
+    with committed(success="The message is queued again."):
         delivery.retry(row, now=utcnow())
-        db.session.commit()
-        flash("The message is queued again.", "success")
     return redirect(url_for("notifications.outbox"))

@@ -19,6 +19,11 @@ from gardenhub.formfields import (
     strip,
 )
 from gardenhub.plots.models import PlotKind
+from gardenhub.plots.services import BlockData, PlotData
+
+
+def cents(amount) -> int | None:
+    return None if amount is None else int(amount * 100)
 
 
 def fee_field() -> DecimalField:
@@ -73,6 +78,20 @@ class PlotForm(BaseForm):
         "Notes", filters=[strip], validators=[Optional(), Length(max=500)]
     )
 
+    def to_data(self) -> PlotData:
+        return PlotData(
+            label=self.label.data,
+            size=self.size.data,
+            size_unit=self.size_unit.data,
+            kind=self.kind.data,
+            x=self.x.data,
+            y=self.y.data,
+            width=self.width.data,
+            height=self.height.data,
+            notes=self.notes.data or None,
+            fee_cents=cents(self.fee.data),
+        )
+
 
 class BlockForm(BaseForm):
     rows = StringField(
@@ -117,6 +136,22 @@ class BlockForm(BaseForm):
         validators=[InputRequired(), NumberRange(0, 10)],
     )
     fee = fee_field()
+
+    def to_data(self) -> BlockData:
+        return BlockData(
+            rows=self.rows.data,
+            first=self.first.data,
+            last=self.last.data,
+            size=self.size.data,
+            size_unit=self.size_unit.data,
+            kind=self.kind.data,
+            x=self.x.data,
+            y=self.y.data,
+            width=self.width.data,
+            height=self.height.data,
+            gap=self.gap.data,
+            fee_cents=cents(self.fee.data),
+        )
 
 
 class AssignPlotForm(BaseForm):

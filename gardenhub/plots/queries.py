@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
 from gardenhub.extensions import db
@@ -53,6 +53,53 @@ def garden_plots(garden: Garden, today: date) -> list[PlotView]:
         )
     }
     return [PlotView(plot, holders.get(plot.id), offers.get(plot.id)) for plot in plots]
+
+
+def plot_view(plot: Plot, today: date) -> PlotView:
+    """One plot with its holder and open offer, as on the map."""
+    holder = db.session.scalars(
+        select(PlotAssignment)
+        .options(joinedload(PlotAssignment.gardener))
+        .where(
+            PlotAssignment.plot_id == plot.id,
+            PlotAssignment.ended_at.is_(None),
+            PlotAssignment.ends_on >= today,
+        )
+        .order_by(PlotAssignment.starts_on)
+        .limit(1)
+    ).first()
+    offer = db.session.scalars(
+        select(PlotOffer).where(
+            PlotOffer.plot_id == plot.id, PlotOffer.status == OfferStatus.open
+        )
+    ).first()
+    return PlotView(plot, holder, offer)
+
+
+def waitlist_positions(requests: list[PlotRequest]) -> dict[int, int]:
+    """Place in line (1 = next) of each active request, in one query."""
+    active = [r for r in requests if r.is_active]
+    if not active:
+        return {}
+    ahead = PlotRequest.__table__.alias("ahead")
+    rows = db.session.execute(
+        select(PlotRequest.id, func.count(ahead.c.id))
+        .join(
+            ahead,
+            and_(
+                ahead.c.garden_id == PlotRequest.garden_id,
+                ahead.c.status.in_((RequestStatus.waiting, RequestStatus.offered)),
+                (ahead.c.created_at < PlotRequest.created_at)
+                | (
+                    (ahead.c.created_at == PlotRequest.created_at)
+                    & (ahead.c.id <= PlotRequest.id)
+                ),
+            ),
+        )
+        .where(PlotRequest.id.in_([r.id for r in active]))
+        .group_by(PlotRequest.id)
+    )
+    return dict(rows.all())
 
 
 def plot_history(plot: Plot) -> list[PlotAssignment]:

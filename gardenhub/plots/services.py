@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from gardenhub import audit
+from gardenhub.accounts.models import User
 from gardenhub.db import lock
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
@@ -136,28 +137,30 @@ def block_labels(rows: str, first: int, last: int) -> list[tuple[int, str, int]]
     ]
 
 
-def create_block(
-    garden: Garden,
-    *,
-    rows: str,
-    first: int,
-    last: int,
-    size: float,
-    kind: str,
-    x: int,
-    y: int,
-    width: int,
-    height: int,
-    gap: int,
-    size_unit: str = "m²",
-    fee_cents: int | None = None,
-    actor,
-) -> list[Plot]:
+@dataclass
+class BlockData:
+    """A grid of plots: rows "A-D" × numbers first..last, each the same plot."""
+
+    rows: str
+    first: int
+    last: int
+    size: float
+    kind: str
+    x: int
+    y: int
+    width: int
+    height: int
+    gap: int
+    size_unit: str = "m²"
+    fee_cents: int | None = None
+
+
+def create_block(garden: Garden, block: BlockData, *, actor) -> list[Plot]:
     """A grid of plots, e.g. rows A–D × 1–10, laid out left to right, top down.
 
     All or nothing: an overlap or duplicate label anywhere refuses the block.
     """
-    labels = block_labels(rows, first, last)
+    labels = block_labels(block.rows, block.first, block.last)
     garden = lock(garden)
     if len(labels) > 400:
         raise PlotError("At most 400 plots at a time.", field="rows")
@@ -165,14 +168,14 @@ def create_block(
     for row, letter, number in labels:
         data = PlotData(
             label=f"{letter}{number}",
-            size=size,
-            kind=kind,
-            size_unit=size_unit,
-            fee_cents=fee_cents,
-            width=width,
-            height=height,
-            x=x + (number - first) * (width + gap),
-            y=y + row * (height + gap),
+            size=block.size,
+            kind=block.kind,
+            size_unit=block.size_unit,
+            fee_cents=block.fee_cents,
+            width=block.width,
+            height=block.height,
+            x=block.x + (number - block.first) * (block.width + block.gap),
+            y=block.y + row * (block.height + block.gap),
         )
         _check_shape(garden, data)
         plot = Plot(garden=garden, **vars(data))
@@ -191,13 +194,13 @@ def update_plot(plot: Plot, data: PlotData, *, actor) -> None:
     audit.record(actor, "plot.update", plot)
 
 
-def set_status(plot: Plot, status: str, *, actor, today: date) -> None:
+def set_status(plot: Plot, status: str, *, actor, now: datetime) -> None:
     """Coordinators reserve, deactivate or free a plot; a plot someone holds now,
     or one with an open offer, keeps its status. Plots are never deleted."""
     plot = lock(plot)
     if status not in (PlotStatus.available, PlotStatus.reserved, PlotStatus.inactive):
         raise PlotError("Pick available, reserved or inactive.")
-    if holder_now(plot, today) is not None:
+    if holder_now(plot, local_today(plot.garden.timezone, now)) is not None:
         raise PlotError(f"Plot {plot.label} is assigned; end the assignment first.")
     if open_offer(plot) is not None:
         raise PlotError(f"Plot {plot.label} has an open offer; wait for the answer.")
@@ -272,6 +275,19 @@ def assign(
     db.session.flush()
     audit.record(actor, "plot.assign", plot, f"user {gardener.id}, {season.name}")
     return assignment
+
+
+def assign_to(
+    plot: Plot, email: str, season: Season, *, actor, now: datetime
+) -> PlotAssignment:
+    """`assign` to the person with an active account with this email. Raises
+    PlotError when there is none."""
+    gardener = db.session.scalars(
+        select(User).where(User.email == email.strip().lower(), User.is_active)
+    ).first()
+    if gardener is None or gardener.is_guest:
+        raise PlotError("Nobody with an active account has that email.", field="email")
+    return assign(plot, gardener, season, actor=actor, now=now)
 
 
 def end_assignment(assignment: PlotAssignment, *, actor, now: datetime) -> None:

@@ -8,13 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from gardenhub import audit
-from gardenhub.accounts import services as accounts
-from gardenhub.csrf import form_view
+from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.formfields import bounded_id
 from gardenhub.gardens.models import Garden
-from gardenhub.outcomes import act, show_error
+from gardenhub.outcomes import committed, refused, status
 from gardenhub.plots import queries, services, waitlist
 from gardenhub.plots.forms import (
     AssignPlotForm,
@@ -65,79 +64,36 @@ def _managed_plot_or_403(plot_id: int) -> Plot:
     return plot
 
 
-def _cents(amount: Decimal | None) -> int | None:
-    return None if amount is None else int(amount * 100)
-
-
-def _plot_data(form: PlotForm) -> services.PlotData:
-    return services.PlotData(
-        label=form.label.data,
-        size=form.size.data,
-        size_unit=form.size_unit.data,
-        kind=form.kind.data,
-        x=form.x.data,
-        y=form.y.data,
-        width=form.width.data,
-        height=form.height.data,
-        notes=form.notes.data or None,
-        fee_cents=_cents(form.fee.data),
-    )
-
-
 @bp.route("/gardens/<slug>/plots/new", methods=["GET", "POST"])
 @coordinator_required
-@form_view
+@token_checked_by_form
 def new(slug: str):
     garden = _managed_garden_or_403(slug)
     form = PlotForm()
     if form.validate_on_submit():
-        try:
-            plot = services.create_plot(garden, _plot_data(form), actor=current_user)
-        except services.PlotError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Plot {plot.label} is on the map.", "success")
+        data = form.to_data()
+        with committed(form, success=f"Plot {data.label} is on the map.") as saved:
+            services.create_plot(garden, data, actor=current_user)
+        if saved:
             return redirect(url_for("gardens.show", slug=garden.slug))
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "plots/form.html", form=form, garden=garden, plot=None
-    ), status
+    ), status(form)
 
 
 @bp.route("/gardens/<slug>/plots/block", methods=["GET", "POST"])
 @coordinator_required
-@form_view
+@token_checked_by_form
 def block(slug: str):
     garden = _managed_garden_or_403(slug)
     form = BlockForm()
     if form.validate_on_submit():
-        try:
-            made = services.create_block(
-                garden,
-                rows=form.rows.data,
-                first=form.first.data,
-                last=form.last.data,
-                size=form.size.data,
-                size_unit=form.size_unit.data,
-                kind=form.kind.data,
-                x=form.x.data,
-                y=form.y.data,
-                width=form.width.data,
-                height=form.height.data,
-                gap=form.gap.data,
-                fee_cents=_cents(form.fee.data),
-                actor=current_user,
-            )
-        except services.PlotError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        with committed(form) as saved:
+            made = services.create_block(garden, form.to_data(), actor=current_user)
+        if saved:
             flash(f"{len(made)} plots are on the map.", "success")
             return redirect(url_for("gardens.show", slug=garden.slug))
-    status = 422 if form.is_submitted() else 200
-    return render_template("plots/block.html", form=form, garden=garden), status
+    return render_template("plots/block.html", form=form, garden=garden), status(form)
 
 
 @bp.get("/plots/<int:plot_id>")
@@ -146,13 +102,12 @@ def show(plot_id: int):
     garden = plot.garden
     can_manage = garden.can_manage(current_user)
     today = local_today(garden.timezone)
-    view = next(v for v in queries.garden_plots(garden, today) if v.plot.id == plot.id)
     season = services.current_season(garden, today)
     return render_template(
         "plots/show.html",
         plot=plot,
         garden=garden,
-        view=view,
+        view=queries.plot_view(plot, today),
         can_manage=can_manage,
         history=queries.plot_history(plot) if can_manage else [],
         suggestion=waitlist.suggest(plot)
@@ -170,65 +125,55 @@ def show(plot_id: int):
 
 @bp.route("/plots/<int:plot_id>/edit", methods=["GET", "POST"])
 @coordinator_required
-@form_view
+@token_checked_by_form
 def edit(plot_id: int):
     plot = _managed_plot_or_403(plot_id)
     form = PlotForm(
         obj=plot, fee=Decimal(plot.fee_cents) / 100 if plot.fee_cents else None
     )
     if form.validate_on_submit():
-        try:
-            services.update_plot(plot, _plot_data(form), actor=current_user)
-        except services.PlotError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Plot {plot.label} is saved.", "success")
+        with committed(form, success=f"Plot {plot.label} is saved.") as saved:
+            services.update_plot(plot, form.to_data(), actor=current_user)
+        if saved:
             return redirect(url_for("plots.show", plot_id=plot.id))
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "plots/form.html", form=form, garden=plot.garden, plot=plot
-    ), status
+    ), status(form)
 
 
 @bp.post("/plots/<int:plot_id>/status")
 @coordinator_required
 def set_status(plot_id: int):
     plot = _managed_plot_or_403(plot_id)
-    status = request.form.get("status", "")
-    return act(
-        lambda: services.set_status(
-            plot, status, actor=current_user, today=local_today(plot.garden.timezone)
-        ),
-        f"Plot {plot.label} is {status}.",
-        back=url_for("plots.show", plot_id=plot.id),
-    )
+    chosen = request.form.get("status", "")
+    with committed(success=f"Plot {plot.label} is {chosen}."):
+        services.set_status(plot, chosen, actor=current_user, now=utcnow())
+    return redirect(url_for("plots.show", plot_id=plot.id))
 
 
 @bp.post("/plots/<int:plot_id>/assign")
 @coordinator_required
-@form_view
+@token_checked_by_form
 def assign(plot_id: int):
     plot = _managed_plot_or_403(plot_id)
     form = AssignPlotForm()
-    back = url_for("plots.show", plot_id=plot.id)
-    if not form.validate_on_submit():
-        flash("Give the gardener's email and the season's dates.", "error")
-        return redirect(back)
-    gardener = accounts.find_by_email(form.email.data)
-    if gardener is None or not gardener.is_active:
-        flash("Nobody with an active account has that email.", "error")
-        return redirect(back)
-    season = services.Season(
-        form.season_name.data, form.starts_on.data, form.ends_on.data
-    )
-    return act(
-        lambda: services.assign(
-            plot, gardener, season, actor=current_user, now=utcnow()
-        ),
-        f"Plot {plot.label} is assigned to {gardener.display_name}.",
-        back=back,
-    )
+    if not refused(form):
+        with committed() as done:
+            made = services.assign_to(
+                plot,
+                form.email.data,
+                services.Season(
+                    form.season_name.data, form.starts_on.data, form.ends_on.data
+                ),
+                actor=current_user,
+                now=utcnow(),
+            )
+        if done:
+            flash(
+                f"Plot {plot.label} is assigned to {made.gardener.display_name}.",
+                "success",
+            )
+    return redirect(url_for("plots.show", plot_id=plot.id))
 
 
 def _managed_assignment_or_403(assignment_id: int) -> PlotAssignment:
@@ -242,23 +187,20 @@ def _managed_assignment_or_403(assignment_id: int) -> PlotAssignment:
 @coordinator_required
 def end(assignment_id: int):
     assignment = _managed_assignment_or_403(assignment_id)
-    return act(
-        lambda: services.end_assignment(assignment, actor=current_user, now=utcnow()),
-        "The assignment has ended; the plot is available.",
-        back=url_for("plots.show", plot_id=assignment.plot_id),
-    )
+    with committed(success="The assignment has ended; the plot is available."):
+        services.end_assignment(assignment, actor=current_user, now=utcnow())
+    return redirect(url_for("plots.show", plot_id=assignment.plot_id))
 
 
 @bp.post("/plot-assignments/<int:assignment_id>/fee")
 @coordinator_required
 def fee(assignment_id: int):
     assignment = _managed_assignment_or_403(assignment_id)
-    status = request.form.get("fee_status", "")
-    return act(
-        lambda: services.set_fee_status(assignment, status, actor=current_user),
-        "The fee is recorded.",
-        back=url_for("plots.show", plot_id=assignment.plot_id),
-    )
+    with committed(success="The fee is recorded."):
+        services.set_fee_status(
+            assignment, request.form.get("fee_status", ""), actor=current_user
+        )
+    return redirect(url_for("plots.show", plot_id=assignment.plot_id))
 
 
 @bp.post("/plot-assignments/<int:assignment_id>/renew")
@@ -267,61 +209,45 @@ def renew(assignment_id: int):
     assignment = db.get_or_404(PlotAssignment, assignment_id)
     if assignment.gardener_id != current_user.id:
         abort(403)
-    return act(
-        lambda: services.renew(assignment, person=current_user, now=utcnow()),
-        f"Plot {assignment.plot.label} is yours next season too.",
-        back=url_for("plots.my_plot"),
-    )
+    with committed(success=f"Plot {assignment.plot.label} is yours next season too."):
+        services.renew(assignment, person=current_user, now=utcnow())
+    return redirect(url_for("plots.my_plot"))
 
 
 @bp.route("/gardens/<slug>/renewals", methods=["GET", "POST"])
 @coordinator_required
-@form_view
+@token_checked_by_form
 def renewals(slug: str):
     garden = _managed_garden_or_403(slug)
     form = RenewalForm()
+    today = local_today(garden.timezone)
     if form.validate_on_submit():
         season = services.Season(
             form.season_name.data, form.starts_on.data, form.ends_on.data
         )
-        try:
+        with committed(
+            form,
+            success=f"Renewals for {season.name} are open until "
+            f"{form.deadline.data:%d %b %Y}.",
+        ) as opened:
             services.open_renewals(
-                garden,
-                season,
-                form.deadline.data,
-                actor=current_user,
-                today=local_today(garden.timezone),
+                garden, season, form.deadline.data, actor=current_user, today=today
             )
-        except services.PlotError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                f"Renewals for {season.name} are open until "
-                f"{form.deadline.data:%d %b %Y}.",
-                "success",
-            )
+        if opened:
             return redirect(url_for("plots.renewals", slug=garden.slug))
-    today = local_today(garden.timezone)
     views = [v for v in queries.garden_plots(garden, today) if v.holder]
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "plots/renewals.html", garden=garden, form=form, views=views, today=today
-    ), status
+    ), status(form)
 
 
 @bp.post("/gardens/<slug>/renewals/close")
 @coordinator_required
 def close_renewals(slug: str):
     garden = _managed_garden_or_403(slug)
-    freed = []
-    return act(
-        lambda: freed.extend(
-            services.close_renewals(garden, actor=current_user, now=utcnow())
-        ),
-        "Renewals are closed; plots nobody renewed are available.",
-        back=url_for("plots.renewals", slug=garden.slug),
-    )
+    with committed(success="Renewals are closed; plots nobody renewed are available."):
+        services.close_renewals(garden, actor=current_user, now=utcnow())
+    return redirect(url_for("plots.renewals", slug=garden.slug))
 
 
 @bp.get("/gardens/<slug>/waitlist")
@@ -343,21 +269,22 @@ def offer(plot_id: int):
     plot = _managed_plot_or_403(plot_id)
     chosen = bounded_id(request.form.get("request_id"))
     target = db.session.get(PlotRequest, chosen) if chosen else None
-    return act(
-        lambda: waitlist.offer(plot, target, actor=current_user, now=utcnow()),
-        f"Plot {plot.label} is offered; the answer is due within the response window.",
-        back=url_for("plots.show", plot_id=plot.id),
-    )
+    with committed(
+        success=f"Plot {plot.label} is offered; the answer is due within the "
+        "response window."
+    ):
+        waitlist.offer(plot, target, actor=current_user, now=utcnow())
+    return redirect(url_for("plots.show", plot_id=plot.id))
 
 
 @bp.route("/gardens/<slug>/request", methods=["GET", "POST"])
 @login_required
-@form_view
+@token_checked_by_form
 def request_plot(slug: str):
     garden = _garden_or_404(slug)
     form = PlotRequestForm()
     if form.validate_on_submit():
-        try:
+        with committed(form) as joined:
             made = waitlist.request_plot(
                 garden,
                 current_user,
@@ -366,18 +293,14 @@ def request_plot(slug: str):
                 notes=form.notes.data or None,
                 now=utcnow(),
             )
-        except waitlist.WaitlistError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if joined:
             flash(
                 f"You are on the waitlist for {garden.name}: number "
                 f"{waitlist.position(made)} in line.",
                 "success",
             )
             return redirect(url_for("plots.my_plot"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("plots/request.html", form=form, garden=garden), status
+    return render_template("plots/request.html", form=form, garden=garden), status(form)
 
 
 def _own_request_or_403(request_id: int) -> PlotRequest:
@@ -391,22 +314,18 @@ def _own_request_or_403(request_id: int) -> PlotRequest:
 @login_required
 def withdraw(request_id: int):
     found = _own_request_or_403(request_id)
-    return act(
-        lambda: waitlist.withdraw(found, person=current_user, now=utcnow()),
-        "You have left the waitlist.",
-        back=url_for("plots.my_plot"),
-    )
+    with committed(success="You have left the waitlist."):
+        waitlist.withdraw(found, person=current_user, now=utcnow())
+    return redirect(url_for("plots.my_plot"))
 
 
 @bp.post("/plot-requests/<int:request_id>/still-interested")
 @login_required
 def still_interested(request_id: int):
     found = _own_request_or_403(request_id)
-    return act(
-        lambda: waitlist.still_interested(found, person=current_user, now=utcnow()),
-        "Thanks: your place on the waitlist is kept.",
-        back=url_for("plots.my_plot"),
-    )
+    with committed(success="Thanks: your place on the waitlist is kept."):
+        waitlist.still_interested(found, person=current_user, now=utcnow())
+    return redirect(url_for("plots.my_plot"))
 
 
 def _own_offer_or_403(offer_id: int) -> PlotOffer:
@@ -421,25 +340,23 @@ def _own_offer_or_403(offer_id: int) -> PlotOffer:
 def accept(offer_id: int):
     found = _own_offer_or_403(offer_id)
     now = utcnow()
-    # Its own step: an offer past its deadline moves on whatever happens next.
-    waitlist.pass_on_if_expired(found, now=now)
-    db.session.commit()
-    return act(
-        lambda: waitlist.accept(found, person=current_user, now=now),
-        f"Plot {found.plot.label} is yours. Happy gardening!",
-        back=url_for("plots.my_plot"),
-    )
+    # Two steps: an offer past its deadline moves on whatever happens next.
+    with committed():
+        waitlist.pass_on_if_expired(found, now=now)
+    with committed(success=f"Plot {found.plot.label} is yours. Happy gardening!"):
+        waitlist.accept(found, person=current_user, now=now)
+    return redirect(url_for("plots.my_plot"))
 
 
 @bp.post("/plot-offers/<int:offer_id>/decline")
 @login_required
 def decline(offer_id: int):
     found = _own_offer_or_403(offer_id)
-    return act(
-        lambda: waitlist.decline(found, person=current_user, now=utcnow()),
-        "Declined. You keep your place for a plot that suits you better.",
-        back=url_for("plots.my_plot"),
-    )
+    with committed(
+        success="Declined. You keep your place for a plot that suits you better."
+    ):
+        waitlist.decline(found, person=current_user, now=utcnow())
+    return redirect(url_for("plots.my_plot"))
 
 
 @bp.get("/my/plot")
@@ -451,7 +368,7 @@ def my_plot():
         assignments=queries.my_assignments(current_user, utcnow()),
         requests=requests,
         offers=queries.open_offers_for(requests),
-        positions={r.id: waitlist.position(r) for r in requests if r.is_active},
+        positions=queries.waitlist_positions(requests),
         renewable=lambda a: services.renewable(a, local_today(a.plot.garden.timezone)),
         fee_label=lambda a: services.fee_label(current_user, a),
     )

@@ -1,14 +1,15 @@
 """Project pages: the public project page and the coordinator's forms."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from gardenhub import audit
 from gardenhub.accounts import services as accounts
-from gardenhub.csrf import form_view
+from gardenhub.csrf import token_checked_by_form
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
+from gardenhub.outcomes import committed, status
 from gardenhub.projects import queries, services
 from gardenhub.projects.forms import CoordinatorsForm, ProjectForm
 from gardenhub.projects.models import Project
@@ -64,25 +65,22 @@ def show(slug: str):
 
 @bp.route("/new", methods=["GET", "POST"])
 @coordinator_required
-@form_view
+@token_checked_by_form
 def new():
     form = ProjectForm(_gardens(), timezone="Europe/Berlin")
     if form.validate_on_submit():
-        try:
+        with committed(
+            form, success=f"{form.name.data} is created. Plan its first workday."
+        ) as created:
             project = services.create_project(_data(form), actor=current_user)
-        except services.ProjectError as error:
-            form[error.field].errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(f"{project.name} is created. Plan its first workday.", "success")
+        if created:
             return redirect(url_for("projects.show", slug=project.slug))
-    status = 422 if form.is_submitted() else 200
-    return render_template("projects/form.html", form=form, project=None), status
+    return render_template("projects/form.html", form=form, project=None), status(form)
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 @coordinator_required
-@form_view
+@token_checked_by_form
 def edit(slug: str):
     project = managed_project_or_403(slug)
     form = ProjectForm(_gardens(), obj=project, garden_id=project.garden_id or 0)
@@ -92,18 +90,13 @@ def edit(slug: str):
         coordinators=[user.id for user in project.coordinators],
     )
     if form.validate_on_submit():
-        try:
+        with committed(form, success=f"{form.name.data} is saved.") as saved:
             services.update_project(project, _data(form), actor=current_user)
-        except services.ProjectError as error:
-            form[error.field].errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(f"{project.name} is saved.", "success")
+        if saved:
             return redirect(url_for("projects.show", slug=project.slug))
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "projects/form.html", form=form, project=project, coordinators_form=coordinators
-    ), status
+    ), status(form)
 
 
 @bp.post("/<slug>/coordinators")
@@ -111,15 +104,10 @@ def edit(slug: str):
 def set_coordinators(slug: str):
     project = managed_project_or_403(slug)
     form = CoordinatorsForm(accounts.active_coordinators())
-    if not form.validate():
+    if not form.validate():  # the page only offers people who may coordinate
         abort(400, "Choose coordinators from the list.")
-    try:
+    with committed(success="Coordinators are saved."):
         services.set_coordinators(project, form.coordinators.data, actor=current_user)
-    except services.ProjectError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("Coordinators are saved.", "success")
     return redirect(url_for("projects.edit", slug=project.slug))
 
 
@@ -128,9 +116,9 @@ def set_coordinators(slug: str):
 def archive(slug: str):
     project = managed_project_or_403(slug)
     archived = request.form.get("archived", "1") == "1"
-    services.set_archived(project, archived, actor=current_user)
-    db.session.commit()
-    flash(f"{project.name} is {'archived' if archived else 'active again'}.", "success")
+    state = "archived" if archived else "active again"
+    with committed(success=f"{project.name} is {state}."):
+        services.set_archived(project, archived, actor=current_user)
     return redirect(url_for("projects.show", slug=project.slug))
 
 

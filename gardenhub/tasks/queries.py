@@ -5,10 +5,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from gardenhub.accounts.models import User
 from gardenhub.extensions import db
 from gardenhub.projects.models import Project
 from gardenhub.tasks.models import OPEN_STATUSES, Task, TaskAssignment, TaskStatus
 from gardenhub.timezones import local_today
+from gardenhub.workdays.models import Shift, Signup, Workday
 
 
 def _with_people():
@@ -111,4 +113,24 @@ def feed_tasks(person, start: date, end: date) -> list[Task]:
             )
             .order_by(Task.due_on, Task.id)
         ).unique()
+    )
+
+
+def roster_people(project_id: int) -> list[User]:
+    """People from this project's rosters, suggested when assigning."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Signup, Signup.volunteer_id == User.id)
+            .join(Shift, Shift.id == Signup.shift_id)
+            .join(Workday, Workday.id == Shift.workday_id)
+            .where(
+                Workday.project_id == project_id,
+                User.is_active,
+                User.email.is_not(None),
+            )
+            .distinct()
+            .order_by(User.display_name)
+            .limit(300)
+        )
     )

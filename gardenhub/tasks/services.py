@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from gardenhub import audit
+from gardenhub.accounts.models import User
 from gardenhub.db import lock
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
@@ -157,6 +158,17 @@ def assign(task: Task, person, *, actor, now: datetime) -> TaskAssignment:
     audit.record(actor, "task.assign", task, f"user {person.id}")
     notifications.queue(person, "task_assigned", task=task, now=now)
     return assignment
+
+
+def assign_by_email(task: Task, email: str, *, actor, now: datetime) -> TaskAssignment:
+    """`assign` to the active account with this email. Raises TaskError when
+    there is none."""
+    person = db.session.scalars(
+        select(User).where(User.email == email.strip().lower(), User.is_active)
+    ).first()
+    if person is None or person.is_guest:
+        raise TaskError("Nobody with an active account has that email.", field="email")
+    return assign(task, person, actor=actor, now=now)
 
 
 def release(assignment: TaskAssignment, *, actor, now: datetime) -> None:

@@ -14,12 +14,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from gardenhub import audit
-from gardenhub.accounts import services as accounts
-from gardenhub.accounts.models import User
-from gardenhub.csrf import form_view
+from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
-from gardenhub.outcomes import show_error
+from gardenhub.outcomes import committed, refused, status
 from gardenhub.projects import queries as project_queries
 from gardenhub.projects.views import managed_project_or_403, project_or_404
 from gardenhub.roles import coordinator_required
@@ -28,7 +26,7 @@ from gardenhub.tasks.forms import AssignForm, DoneForm, TaskForm
 from gardenhub.tasks.models import Task, TaskAssignment, TaskStatus
 from gardenhub.timezones import format_datetime
 from gardenhub.workdays import queries as workday_queries
-from gardenhub.workdays.models import Shift, Signup, Workday
+from gardenhub.workdays.models import Workday
 
 bp = Blueprint("tasks", __name__)
 
@@ -112,69 +110,38 @@ def board(slug: str):
 
 @bp.route("/projects/<slug>/tasks/new", methods=["GET", "POST"])
 @coordinator_required
-@form_view
+@token_checked_by_form
 def new(slug: str):
     project = managed_project_or_403(slug)
     form = _form_with_workdays(
         project, workday_id=request.args.get("workday", 0, type=int)
     )
     if form.validate_on_submit():
-        try:
+        with committed(form, success="The task is on the board.") as planned:
             task = services.create_task(
                 project, _data(form), actor=current_user, now=utcnow()
             )
-        except services.TaskError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("The task is on the board.", "success")
+        if planned:
             return redirect(url_for("tasks.show", task_id=task.id))
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "tasks/form.html", form=form, project=project, task=None
-    ), status
+    ), status(form)
 
 
 @bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
 @coordinator_required
-@form_view
+@token_checked_by_form
 def edit(task_id: int):
     task = _managed_task_or_403(task_id)
     form = _form_with_workdays(task.project, obj=task, workday_id=task.workday_id or 0)
     if form.validate_on_submit():
-        try:
+        with committed(form, success="The task is saved.") as saved:
             services.update_task(task, _data(form), actor=current_user, now=utcnow())
-        except services.TaskError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("The task is saved.", "success")
+        if saved:
             return redirect(url_for("tasks.show", task_id=task.id))
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "tasks/form.html", form=form, project=task.project, task=task
-    ), status
-
-
-def _roster_people(project_id: int) -> list[User]:
-    """People from this project's rosters, suggested when assigning."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Signup, Signup.volunteer_id == User.id)
-            .join(Shift, Shift.id == Signup.shift_id)
-            .join(Workday, Workday.id == Shift.workday_id)
-            .where(
-                Workday.project_id == project_id,
-                User.is_active,
-                User.email.is_not(None),
-            )
-            .distinct()
-            .order_by(User.display_name)
-            .limit(300)
-        )
-    )
+    ), status(form)
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -186,7 +153,7 @@ def show(task_id: int):
         task=task,
         can_manage=can_manage,
         assign_form=AssignForm(formdata=None) if can_manage else None,
-        suggestions=_roster_people(task.project_id) if can_manage else [],
+        suggestions=queries.roster_people(task.project_id) if can_manage else [],
         done_form=DoneForm(formdata=None),
     )
 
@@ -201,39 +168,24 @@ def _back(task_id: int):
 @login_required
 def claim(task_id: int):
     task = db.get_or_404(Task, task_id)
-    try:
+    with committed(success=f"“{task.title}” is yours. Thank you!"):
         services.claim(task, current_user, now=utcnow())
-    except services.TaskError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"“{task.title}” is yours. Thank you!", "success")
     return _back(task.id)
 
 
 @bp.post("/tasks/<int:task_id>/assign")
 @coordinator_required
-@form_view
+@token_checked_by_form
 def assign(task_id: int):
     task = _managed_task_or_403(task_id)
     form = AssignForm()
-    person = (
-        accounts.find_by_email(form.email.data or "")
-        if form.validate_on_submit()
-        else None
-    )
-    if person is None:
-        flash("Nobody with an active account has that email.", "error")
-        return redirect(url_for("tasks.show", task_id=task.id))
-    try:
-        services.assign(task, person, actor=current_user, now=utcnow())
-    except services.TaskError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"{person.display_name} is on “{task.title}”.", "success")
+    if not refused(form):
+        with committed() as done:
+            made = services.assign_by_email(
+                task, form.email.data, actor=current_user, now=utcnow()
+            )
+        if done:
+            flash(f"{made.volunteer.display_name} is on “{task.title}”.", "success")
     return redirect(url_for("tasks.show", task_id=task.id))
 
 
@@ -244,40 +196,27 @@ def release(assignment_id: int):
     task = assignment.task
     if assignment.volunteer_id != current_user.id and not task.can_manage(current_user):
         abort(403)
-    try:
+    mine = assignment.volunteer_id == current_user.id
+    with committed(
+        success="Given back. Thanks for letting us know." if mine else "Unassigned."
+    ):
         services.release(assignment, actor=current_user, now=utcnow())
-    except services.TaskError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(
-            "Given back. Thanks for letting us know."
-            if assignment.volunteer_id == current_user.id
-            else "Unassigned.",
-            "success",
-        )
     return _back(task.id)
 
 
 @bp.post("/tasks/<int:task_id>/done")
 @login_required
-@form_view
+@token_checked_by_form
 def done(task_id: int):
     task = db.get_or_404(Task, task_id)
     if not task.has_person(current_user) and not task.can_manage(current_user):
         abort(403)
     form = DoneForm()
-    if not form.validate_on_submit():
-        flash("Keep the note under 500 characters.", "error")
-        return _back(task.id)
-    try:
-        services.mark_done(task, actor=current_user, note=form.note.data, now=utcnow())
-    except services.TaskError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"“{task.title}” is done. Well done!", "success")
+    if not refused(form):
+        with committed(success=f"“{task.title}” is done. Well done!"):
+            services.mark_done(
+                task, actor=current_user, note=form.note.data, now=utcnow()
+            )
     return _back(task.id)
 
 
@@ -285,13 +224,8 @@ def done(task_id: int):
 @coordinator_required
 def cancel(task_id: int):
     task = _managed_task_or_403(task_id)
-    try:
+    with committed(success="The task is cancelled; it stays in the history."):
         services.cancel(task, actor=current_user, now=utcnow())
-    except services.TaskError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("The task is cancelled; it stays in the history.", "success")
     return redirect(url_for("tasks.show", task_id=task.id))
 
 
@@ -299,13 +233,8 @@ def cancel(task_id: int):
 @coordinator_required
 def reopen(task_id: int):
     task = _managed_task_or_403(task_id)
-    try:
+    with committed(success="The task is open again."):
         services.reopen(task, actor=current_user, now=utcnow())
-    except services.TaskError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("The task is open again.", "success")
     return redirect(url_for("tasks.show", task_id=task.id))
 
 

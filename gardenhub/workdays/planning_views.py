@@ -4,14 +4,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from gardenhub.accounts import services as accounts
-from gardenhub.csrf import form_view
+from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
-from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 from gardenhub.notifications.forms import MessageForm
-from gardenhub.outcomes import act, show_error
+from gardenhub.outcomes import committed, refused, status
 from gardenhub.projects.views import managed_project_or_403
 from gardenhub.roles import coordinator_required
 from gardenhub.timezones import to_local
@@ -81,7 +79,7 @@ def _prefill(form, project) -> None:
 
 @bp.route("/projects/<slug>/workdays/new", methods=["GET", "POST"])
 @coordinator_required
-@form_view
+@token_checked_by_form
 def new_workday(slug: str):
     project = managed_project_or_403(slug)
     form = WorkdayForm()
@@ -89,25 +87,22 @@ def new_workday(slug: str):
     _prefill(form, project)
     if form.validate_on_submit():
         data = _workday_data(form, day=form.day.data, shifts=_shift_rows(form))
-        try:
+        with committed(
+            form, success="The workday is planned and open for sign-ups."
+        ) as planned:
             workday = services.create_workday(
                 project, data, actor=current_user, now=utcnow()
             )
-        except services.WorkdayError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("The workday is planned and open for sign-ups.", "success")
+        if planned:
             return redirect(url_for("workdays.show", workday_id=workday.id))
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "workdays/new.html", form=form, project=project, series=False
-    ), status
+    ), status(form)
 
 
 @bp.route("/projects/<slug>/series/new", methods=["GET", "POST"])
 @coordinator_required
-@form_view
+@token_checked_by_form
 def new_series(slug: str):
     project = managed_project_or_403(slug)
     form = SeriesForm()
@@ -122,25 +117,21 @@ def new_series(slug: str):
             ends_on=form.ends_on.data,
             count=form.count.data,
         )
-        try:
+        with committed(form) as planned:
             series = services.create_series(
                 project, data, rule, actor=current_user, now=utcnow()
             )
-        except services.WorkdayError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if planned:
             flash(f"{series.describe()}: the workdays are planned.", "success")
             return redirect(url_for("projects.show", slug=project.slug))
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "workdays/new.html", form=form, project=project, series=True
-    ), status
+    ), status(form)
 
 
 @bp.route("/workdays/<int:workday_id>/edit", methods=["GET", "POST"])
 @coordinator_required
-@form_view
+@token_checked_by_form
 def edit(workday_id: int):
     workday = _managed_workday_or_403(workday_id)
     local_start = to_local(workday.starts_at, workday.timezone)
@@ -154,50 +145,47 @@ def edit(workday_id: int):
     form.set_gardens(_gardens())
     if form.validate_on_submit():
         data = _workday_data(form, day=form.day.data)
-        try:
+        with committed(form) as saved:
             changed = services.update_workday(
                 workday, data, scope=form.scope.data, actor=current_user, now=utcnow()
             )
-        except services.WorkdayError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(
                 f"Saved ({len(changed)} workday{'s' if len(changed) != 1 else ''}).",
                 "success",
             )
             return redirect(url_for("workdays.show", workday_id=workday.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template("workdays/edit.html", form=form, workday=workday), status
+    return render_template("workdays/edit.html", form=form, workday=workday), status(
+        form
+    )
 
 
 @bp.route("/workdays/<int:workday_id>/cancel", methods=["GET", "POST"])
 @coordinator_required
-@form_view
+@token_checked_by_form
 def cancel(workday_id: int):
     workday = _managed_workday_or_403(workday_id)
     form = CancelWorkdayForm()
     if form.validate_on_submit():
-        try:
+        with committed(
+            form, success="The workday is cancelled. Its sign-ups are kept."
+        ) as cancelled:
             services.cancel_workday(
                 workday,
                 actor=current_user,
                 reason=form.reason.data or None,
                 now=utcnow(),
             )
-        except services.WorkdayError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("The workday is cancelled. Its sign-ups are kept.", "success")
-        return redirect(url_for("workdays.show", workday_id=workday.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template("workdays/cancel.html", form=form, workday=workday), status
+        if cancelled:
+            return redirect(url_for("workdays.show", workday_id=workday.id))
+    return render_template("workdays/cancel.html", form=form, workday=workday), status(
+        form
+    )
 
 
 @bp.route("/workdays/<int:workday_id>/shifts/new", methods=["GET", "POST"])
 @coordinator_required
-@form_view
+@token_checked_by_form
 def new_shift(workday_id: int):
     workday = _managed_workday_or_403(workday_id)
     form = ShiftForm()
@@ -205,25 +193,20 @@ def new_shift(workday_id: int):
         form.start.data = to_local(workday.starts_at, workday.timezone).time()
         form.end.data = to_local(workday.ends_at, workday.timezone).time()
     if form.validate_on_submit():
-        try:
+        with committed(form, success="The shift is added.") as added:
             services.add_shift(
                 workday, form.to_data(), actor=current_user, now=utcnow()
             )
-        except services.WorkdayError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("The shift is added.", "success")
+        if added:
             return redirect(url_for("workdays.show", workday_id=workday.id))
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "workdays/shift_form.html", form=form, workday=workday, shift=None
-    ), status
+    ), status(form)
 
 
 @bp.route("/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
 @coordinator_required
-@form_view
+@token_checked_by_form
 def edit_shift(shift_id: int):
     shift = _managed_shift_or_403(shift_id)
     workday = shift.workday
@@ -233,21 +216,15 @@ def edit_shift(shift_id: int):
         end=to_local(shift.ends_at, workday.timezone).time(),
     )
     if form.validate_on_submit():
-        try:
+        with committed(form, success="The shift is saved.") as saved:
             services.update_shift(
                 shift, form.to_data(), actor=current_user, now=utcnow()
             )
-        except GardenHubError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("The shift is saved.", "success")
+        if saved:
             return redirect(url_for("workdays.show", workday_id=workday.id))
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "workdays/shift_form.html", form=form, workday=workday, shift=shift
-    ), status
+    ), status(form)
 
 
 @bp.get("/workdays/<int:workday_id>/roster")
@@ -265,49 +242,51 @@ def roster(workday_id: int):
     )
 
 
-def _add(shift: Shift, **person) -> None:
-    """Sign up the person the roster form names (found, or added as a guest)."""
-    found = accounts.find_or_add_person(actor=current_user, **person)
-    signup = signups.sign_up(shift, found, now=utcnow(), added_by=current_user)
+def _added(shift: Shift, signup) -> None:
     state = "confirmed" if signup.status == "confirmed" else "on the waitlist"
-    flash(f"{found.display_name} is {state} for “{shift.name}”.", "success")
+    flash(f"{signup.volunteer.display_name} is {state} for “{shift.name}”.", "success")
 
 
 @bp.post("/shifts/<int:shift_id>/add-person")
 @coordinator_required
-@form_view
+@token_checked_by_form
 def add_person(shift_id: int):
     shift = _managed_shift_or_403(shift_id)
     form = AddPersonForm()
-    back = url_for("planning.roster", workday_id=shift.workday_id)
-    if not form.validate_on_submit():
-        flash("Enter the email of someone with a GardenHub account.", "error")
-        return redirect(back)
-    return act(lambda: _add(shift, email=form.email.data), "", back)
+    if not refused(form):
+        with committed() as done:
+            signup = signups.sign_up_someone(
+                shift, actor=current_user, now=utcnow(), email=form.email.data
+            )
+        if done:
+            _added(shift, signup)
+    return redirect(url_for("planning.roster", workday_id=shift.workday_id))
 
 
 @bp.post("/shifts/<int:shift_id>/add-guest")
 @coordinator_required
-@form_view
+@token_checked_by_form
 def add_guest(shift_id: int):
     shift = _managed_shift_or_403(shift_id)
     form = AddGuestForm()
-    back = url_for("planning.roster", workday_id=shift.workday_id)
-    if not form.validate_on_submit():
-        flash("A guest needs a name (phone and email are optional).", "error")
-        return redirect(back)
-    return act(
-        lambda: _add(
-            shift, name=form.name.data, phone=form.phone.data, email=form.email.data
-        ),
-        "",
-        back,
-    )
+    if not refused(form):
+        with committed() as done:
+            signup = signups.sign_up_someone(
+                shift,
+                actor=current_user,
+                now=utcnow(),
+                name=form.name.data,
+                phone=form.phone.data,
+                email=form.email.data,
+            )
+        if done:
+            _added(shift, signup)
+    return redirect(url_for("planning.roster", workday_id=shift.workday_id))
 
 
 @bp.route("/workdays/<int:workday_id>/message", methods=["GET", "POST"])
 @coordinator_required
-@form_view
+@token_checked_by_form
 def message(workday_id: int):
     """Write to everyone signed up (or one shift). Each person gets their own copy;
     nobody sees another recipient's address."""
@@ -317,29 +296,34 @@ def message(workday_id: int):
         shift.id: f"Only “{shift.name}”" for shift in workday.shifts
     }
     if form.validate_on_submit():
-        reached, unreachable = services.message_volunteers(
-            workday,
-            shift_id=form.recipients.data or None,
-            subject=form.subject.data,
-            body=form.body.data,
-            reply_to=form.reply_to.data,
-            actor=current_user,
-            now=utcnow(),
-        )
-        db.session.commit()
-        flash(
-            f"Your message is on its way to {reached} "
-            f"{'person' if reached == 1 else 'people'}.",
-            "success",
-        )
-        if unreachable:
-            flash(
-                f"{unreachable} {'person' if unreachable == 1 else 'people'} "
-                "with a seat won't get it by email: a guest without an address, "
-                "or someone who turned coordinators' messages off. Tell them "
-                "another way.",
-                "warning",
+        with committed(form) as sent:
+            reached, unreachable = services.message_volunteers(
+                workday,
+                shift_id=form.recipients.data or None,
+                subject=form.subject.data,
+                body=form.body.data,
+                reply_to=form.reply_to.data,
+                actor=current_user,
+                now=utcnow(),
             )
-        return redirect(url_for("planning.roster", workday_id=workday.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template("workdays/message.html", form=form, workday=workday), status
+        if sent:
+            _tell_who_it_reaches(reached, unreachable)
+            return redirect(url_for("planning.roster", workday_id=workday.id))
+    return render_template("workdays/message.html", form=form, workday=workday), status(
+        form
+    )
+
+
+def _tell_who_it_reaches(reached: int, unreachable: int) -> None:
+    flash(
+        f"Your message is on its way to {reached} "
+        f"{'person' if reached == 1 else 'people'}.",
+        "success",
+    )
+    if unreachable:
+        flash(
+            f"{unreachable} {'person' if unreachable == 1 else 'people'} with a "
+            "seat won't get it by email: a guest without an address, or someone "
+            "who turned coordinators' messages off. Tell them another way.",
+            "warning",
+        )

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from gardenhub import audit, tokens
+from gardenhub.accounts import services as accounts
 from gardenhub.accounts.models import User
 from gardenhub.db import lock
 from gardenhub.errors import GardenHubError
@@ -188,6 +189,23 @@ def sign_up(
     else:
         _confirmation(signup, now)
     return signup
+
+
+def sign_up_someone(
+    shift: Shift,
+    *,
+    actor: User,
+    now: datetime,
+    email: str | None = None,
+    name: str | None = None,
+    phone: str | None = None,
+) -> Signup:
+    """A coordinator signs someone up from the roster: the account (or earlier
+    guest) with this email, else a new guest by name; then `sign_up`."""
+    person = accounts.find_or_add_person(
+        actor=actor, email=email, name=name, phone=phone
+    )
+    return sign_up(shift, person, now=now, added_by=actor)
 
 
 def walk_in(shift: Shift, person: User, *, actor: User, now: datetime) -> Signup:

@@ -24,6 +24,7 @@ from gardenhub.accounts.privacy import shown_names, visible_name
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
+from gardenhub.outcomes import committed
 from gardenhub.projects.models import Project
 from gardenhub.timezones import format_date, local_today, to_local
 from gardenhub.workdays import queries, signups
@@ -184,9 +185,12 @@ def my_shifts():
 
 
 def _back_to(workday_id: int):
+    """Back to where the button was: My shifts, the roster, or the workday."""
     target = request.form.get("next")
     if target == "my_shifts":
         return redirect(url_for("workdays.my_shifts"))
+    if target == "roster":
+        return redirect(url_for("planning.roster", workday_id=workday_id))
     return redirect(url_for("workdays.show", workday_id=workday_id))
 
 
@@ -194,13 +198,9 @@ def _back_to(workday_id: int):
 @login_required
 def sign_up(shift_id: int):
     shift = db.get_or_404(Shift, shift_id)
-    try:
+    with committed() as done:
         signup = signups.sign_up(shift, current_user, now=utcnow())
-    except signups.SignupError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if done:
         if signup.status == SignupStatus.confirmed:
             flash(f"You're signed up for “{shift.name}”. Thank you!", "success")
         else:
@@ -226,16 +226,8 @@ def _own_signup_or_403(signup_id: int, *, coordinators_too: bool) -> Signup:
 @login_required
 def cancel(signup_id: int):
     signup = _own_signup_or_403(signup_id, coordinators_too=True)
-    try:
+    with committed(success="The sign-up is cancelled. Thanks for letting us know."):
         signups.cancel(signup, actor=current_user, now=utcnow())
-    except signups.SignupError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("The sign-up is cancelled. Thanks for letting us know.", "success")
-    if request.form.get("next") == "roster":
-        return redirect(url_for("planning.roster", workday_id=signup.shift.workday_id))
     return _back_to(signup.shift.workday_id)
 
 
@@ -251,16 +243,12 @@ def _confirm_seat(signup: Signup) -> None:
     """Two steps: offers that have run out pass on (kept whatever happens
     next), then the person takes their seat or hears why not."""
     now = utcnow()
-    signups.pass_on_expired_offers(signup.shift, now=now)
-    db.session.commit()
-    try:
+    with committed():
+        signups.pass_on_expired_offers(signup.shift, now=now)
+    with committed(
+        success=f"The seat on “{signup.shift.name}” is yours. See you there!"
+    ):
         signups.confirm(signup, person=signup.volunteer, now=now)
-    except signups.SignupError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"The seat on “{signup.shift.name}” is yours. See you there!", "success")
 
 
 def _offer_from_link(token: str) -> Signup:
