@@ -28,6 +28,7 @@ from werkzeug.exceptions import HTTPException
 
 from gardenhub import create_app
 from gardenhub.accounts.models import User
+from gardenhub.csrf import CHECKED_BY_FORM
 from gardenhub.extensions import db
 from gardenhub.formfields import BaseForm
 from tests.conftest import IsolatedClient, database_url
@@ -397,3 +398,40 @@ def test_the_crawl_finds_forms_for_every_route_that_takes_posts(crawled):
     assert re.fullmatch(r"/shifts/\d+/signup", urlsplit(sign_up.action).path)
     plan = crawled["planning.new_workday"][0]
     assert {"title", "day", "shifts-0-name"} <= set(plan.names)
+
+
+def exempt_endpoints(app) -> list[str]:
+    """Endpoints whose view opted out of the app-wide CSRF check."""
+    found = []
+    for endpoint, view in app.view_functions.items():
+        chain = [view]
+        while hasattr(chain[-1], "__wrapped__"):
+            chain.append(chain[-1].__wrapped__)
+        if any(f in CHECKED_BY_FORM for f in chain):
+            found.append(endpoint)
+    return sorted(found)
+
+
+def test_every_csrf_exempt_view_checks_the_token_in_its_form(app, watch, crawled):
+    """`token_checked_by_form` is safe only because the form checks the token:
+    each such view, sent its form without a token, refuses and saves nothing."""
+    world = build_world()
+    ids = {role: person.id for role, person in world.people.items()}
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    exempt = exempt_endpoints(app)
+    assert "planning.new_workday" in exempt and "workdays.sign_up" not in exempt
+    unsafe = []
+    for endpoint in exempt:
+        for form in (f for f in crawled.get(endpoint, []) if f.method == "POST"):
+            login(client, ids.get(form.role))
+            before = watch.commits_with_writes
+            fields = [(n, v) for n, v in form.fields if n != "csrf_token"]
+            response = client.post(
+                form.action,
+                data=urlencode(fields),
+                content_type="application/x-www-form-urlencoded",
+            )
+            if not refused(client, response) or watch.commits_with_writes > before:
+                unsafe.append(f"{endpoint} ({form.role}): {response.status_code}")
+    assert unsafe == []
