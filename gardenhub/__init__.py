@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_global(formfields.error_summary)
     app.add_template_global(config.base_url)
+    app.add_template_global(config.absolute_url)
     extensions.init_app(app)
     timezones.init_app(app)
     converters.init_app(app)

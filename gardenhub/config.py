@@ -153,6 +153,14 @@ def base_url() -> str:
     return DEVELOPMENT_URL
 
 
+def absolute_url(endpoint: str, **values) -> str:
+    """The full address of a route, for links that leave the page (emails,
+    calendar events, QR codes, copied feed links). Works in a request and in a
+    CLI job (reminders, expired offers), where `url_for` has no server name."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return base_url() + path
+
+
 def _instance_secret_key(instance_path: str) -> str:
     """Generate a development secret key once and keep it in instance/."""
     path = os.path.join(instance_path, "secret_key")

@@ -5,7 +5,7 @@ Each test names the finding it covers (issue "Correctness", points 1–27).
 
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -853,3 +853,20 @@ def test_message_everyone_says_how_many_it_cannot_reach(
     messages = [message for _, message in flashes(client)]
     assert "on its way to 3 people" in messages[-2]
     assert messages[-1].startswith("1 person with a seat won't get it by email")
+
+
+def test_links_made_by_cron_jobs_are_absolute(
+    runner, make_workday, make_signup, make_user
+):
+    """Outside a request (the reminder job) links still come from url_for and
+    the base URL."""
+    workday = make_workday(days=0.5)
+    no_quiet_hours = make_user(quiet_start=time(0), quiet_end=time(0))
+    make_signup(workday.shifts[0], no_quiet_hours)
+    result = runner.invoke(args=["reminders", "send"])
+    assert result.exit_code == 0, result.output
+    reminder = db.session.scalars(
+        select(Notification).where(Notification.kind == "reminder")
+    ).one()
+    assert f"https://gardenhub.test/workdays/{workday.id}" in reminder.body_text
+    assert "https://gardenhub.test/profile/notifications" in reminder.body_text

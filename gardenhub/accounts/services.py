@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from gardenhub import audit, tokens
 from gardenhub.accounts.models import Role, User
+from gardenhub.config import absolute_url
 from gardenhub.db import utcnow
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
@@ -82,8 +83,8 @@ def _answer_known_address(known: User, *, now: datetime, next_url: str | None) -
         known,
         "registration_attempt",
         now=now,
-        login_url=notifications.base_url() + url_for("accounts.login"),
-        reset_url=notifications.base_url() + url_for("accounts.forgot_password"),
+        login_url=absolute_url("accounts.login"),
+        reset_url=absolute_url("accounts.forgot_password"),
     )
 
 
@@ -94,8 +95,7 @@ def send_confirmation(user: User, *, now: datetime, next_url: str | None) -> Non
         user,
         "confirm_email",
         now=now,
-        confirm_url=notifications.base_url()
-        + url_for("accounts.confirm_email", token=token),
+        confirm_url=absolute_url("accounts.confirm_email", token=token),
         days=CONFIRM_DAYS,
     )
 
@@ -310,8 +310,7 @@ def request_password_reset(email: str, *, now: datetime) -> None:
         user,
         "password_reset",
         now=now,
-        reset_url=notifications.base_url()
-        + url_for("accounts.reset_password", token=token),
+        reset_url=absolute_url("accounts.reset_password", token=token),
     )
 
 

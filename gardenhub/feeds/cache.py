@@ -8,6 +8,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -63,6 +64,26 @@ class FeedCache:
             self._entries[key] = built
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+        return built
+
+    def current(
+        self,
+        identity: tuple,
+        *,
+        recheck_seconds: float,
+        version: Callable[[], tuple],
+        build: Callable[[], tuple[bytes, datetime | None]],
+    ) -> Built:
+        """This feed's bytes, ETag and Last-Modified, in one call.
+
+        Within `recheck_seconds` of the last look, what this process saw then;
+        otherwise `version()` (a cheap fingerprint of what the feed shows) picks
+        the built bytes, and `build()` runs only for a version not built yet.
+        """
+        built = self.recent(identity, recheck_seconds)
+        if built is None:
+            built = self.get_or_build(fingerprint(identity, version()), build)
+            self.remember(identity, built)
         return built
 
     def clear(self) -> None:

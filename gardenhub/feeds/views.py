@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from gardenhub.calendar.ical import FeedEvent, FeedInfo, serialize
-from gardenhub.config import base_url
+from gardenhub.config import absolute_url, base_url
 from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db, limiter
@@ -42,7 +42,7 @@ bp.add_app_template_global(subscribe.qr_svg)
 @bp.app_template_global()
 def feed_links(endpoint: str, name: str, **values) -> subscribe.SubscribeLinks:
     """Subscribe links (webcal, Google, Outlook, plain URL) for a feed route."""
-    return subscribe.links(base_url() + url_for(endpoint, **values), name)
+    return subscribe.links(absolute_url(endpoint, **values), name)
 
 
 # Feeds carry no rate limits; skipping the limiter's bookkeeping keeps polls cheap.
@@ -103,25 +103,25 @@ def _public_feed(
     interval); rows are loaded and serialized only when something changed."""
     start, end = window()
     base = base_url()
-    identity = (name, zone, filename, garden_id, project_id, start, end, base)
-    built = feeds.recent(identity, current_app.config["FEED_RECHECK_SECONDS"])
-    if built is None:
-        version = queries.feed_version(
-            start, end, garden_id=garden_id, project_id=project_id
+
+    def build():
+        summaries = queries.workdays_between(
+            start, end, garden_id=garden_id, project_id=project_id, limit=MAX_EVENTS
+        )
+        events = [workday_calendar.public_event(s, base) for s in summaries]
+        return (
+            serialize(_info(name, zone), events),
+            max((e.changed_at for e in events), default=None),
         )
 
-        def build():
-            summaries = queries.workdays_between(
-                start, end, garden_id=garden_id, project_id=project_id, limit=MAX_EVENTS
-            )
-            events = [workday_calendar.public_event(s, base) for s in summaries]
-            return (
-                serialize(_info(name, zone), events),
-                max((e.changed_at for e in events), default=None),
-            )
-
-        built = feeds.get_or_build(fingerprint(identity, version), build)
-        feeds.remember(identity, built)
+    built = feeds.current(
+        (name, zone, filename, garden_id, project_id, start, end, base),
+        recheck_seconds=current_app.config["FEED_RECHECK_SECONDS"],
+        version=lambda: queries.feed_version(
+            start, end, garden_id=garden_id, project_id=project_id
+        ),
+        build=build,
+    )
     return _respond(built, filename=filename)
 
 
@@ -201,7 +201,7 @@ def private(token: str):
 
 
 def feed_url(token: str) -> str:
-    return f"{base_url()}/feeds/{token}.ics"
+    return absolute_url("feeds.private", token=token)
 
 
 @bp.route("/my/calendar", methods=["GET", "POST"])

@@ -57,10 +57,6 @@ def set_preferences(person, *, receive: set[str], quiet_start, quiet_end) -> Non
     person.quiet_end = quiet_end
 
 
-def base_url() -> str:
-    return config.base_url()
-
-
 _LINK = re.compile(r"(https?://[^\s<]+)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 SUBJECT_LENGTH = 200  # the column's size
@@ -105,11 +101,10 @@ def queue(
         return None
     discreet = bool(getattr(person, "is_discreet", False))
     template = current_app.jinja_env.get_template(f"notifications/{kind}.txt")
-    module = template.make_module(
-        {"person": person, "discreet": discreet, "base_url": base_url(), **context}
-    )
+    module = template.make_module({"person": person, "discreet": discreet, **context})
     body = str(module).strip() + (
-        f"\n\n--\nChoose which messages you get: {base_url()}/profile/notifications\n"
+        "\n\n--\nChoose which messages you get: "
+        f"{config.absolute_url('notifications.preferences')}\n"
     )
     message = Notification(
         user_id=person.id,

@@ -3,12 +3,13 @@
 from datetime import UTC, datetime, time
 
 from gardenhub.calendar.ical import FeedEvent, uid_host
+from gardenhub.config import absolute_url
 
 
 def renewal_event(assignment, person, base_url: str) -> FeedEvent:
     """The last day to renew a plot, as an all-day event."""
     garden = assignment.plot.garden
-    url = f"{base_url}/my/plot"
+    url = absolute_url("plots.my_plot")
     summary = (
         "Renew your garden plot"
         if person.is_discreet

@@ -3,11 +3,12 @@
 from datetime import UTC, datetime, time
 
 from gardenhub.calendar.ical import FeedEvent, uid_host
+from gardenhub.config import absolute_url
 
 
 def task_event(task, person, base_url: str) -> FeedEvent:
     """A task someone is on, as an all-day event on its due date."""
-    url = f"{base_url}/tasks/{task.id}"
+    url = absolute_url("tasks.show", task_id=task.id)
     if person.is_discreet:
         summary, description = "Garden task due", f"Details: {url}"
     else:

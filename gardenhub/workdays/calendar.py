@@ -7,6 +7,7 @@ attachments, with the same UID, so calendars never show it twice.
 """
 
 from gardenhub.calendar.ical import FeedEvent, FeedInfo, serialize, uid_host
+from gardenhub.config import absolute_url
 from gardenhub.workdays.models import Signup, SignupStatus
 from gardenhub.workdays.queries import WorkdaySummary
 
@@ -26,7 +27,7 @@ def _geo(workday):
 
 def public_event(summary: WorkdaySummary, base_url: str) -> FeedEvent:
     workday = summary.workday
-    url = f"{base_url}/workdays/{workday.id}"
+    url = absolute_url("workdays.show", workday_id=workday.id)
     if workday.is_cancelled:
         description = f"Cancelled. Details: {url}"
     elif summary.open_spots:
@@ -61,7 +62,7 @@ def shift_uid(shift_id: int, base_url: str) -> str:
 def private_event(signup: Signup, person, base_url: str) -> FeedEvent:
     shift = signup.shift
     workday = shift.workday
-    url = f"{base_url}/workdays/{workday.id}"
+    url = absolute_url("workdays.show", workday_id=workday.id)
     waiting = signup.status in (SignupStatus.waitlisted, SignupStatus.offered)
     if person.is_discreet:
         summary = "Garden shift"

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from gardenhub import audit
+from gardenhub.config import base_url
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
@@ -423,7 +424,7 @@ def _tell_everyone(workday: Workday, kind: str, now: datetime, **context) -> Non
         ics = shift_ics(
             signup,
             signup.volunteer,
-            notifications.base_url(),
+            base_url(),
             refresh=timedelta(hours=1),
         )
         notifications.queue(

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from gardenhub import audit, tokens
 from gardenhub.accounts import services as accounts
 from gardenhub.accounts.models import User
+from gardenhub.config import absolute_url, base_url
 from gardenhub.db import lock
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
@@ -247,9 +248,7 @@ def walk_in(shift: Shift, person: User, *, actor: User, now: datetime) -> Signup
 def _confirmation(signup: Signup, now: datetime) -> None:
     """Tell the person, with the shift as a calendar file (same UID as their feed)."""
     person = signup.volunteer
-    ics = shift_ics(
-        signup, person, notifications.base_url(), refresh=timedelta(hours=1)
-    )
+    ics = shift_ics(signup, person, base_url(), refresh=timedelta(hours=1))
     notifications.queue(
         person,
         "signup_confirmed",
@@ -263,7 +262,7 @@ def offer_link(signup: Signup) -> str:
     """A one-click link to confirm an offered seat; it opens a page with a button
     (link scanners never confirm anything) and works only for this offer."""
     token = tokens.make("seat-offer", [signup.id, signup.volunteer_id])
-    return f"{notifications.base_url()}/offers/{token}"
+    return absolute_url("workdays.offer_link", token=token)
 
 
 def cancel(signup: Signup, *, actor: User, now: datetime) -> None:
