@@ -1,12 +1,13 @@
 """Fixtures: a fresh app and database per test, clients, log-in helper, factories."""
 
+import contextvars
 import os
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask.globals import _cv_app
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event
 from werkzeug.security import generate_password_hash
@@ -30,22 +31,16 @@ class IsolatedClient(FlaskClient):
 
     The test body keeps its own app context (and so its own database session);
     without this, requests would share the test's `g` and session and hide
-    bugs. The test's transaction is committed first so SQLite's write lock is
-    free for the request.
+    bugs. Each request runs in a fresh `contextvars.Context`, where no app
+    context is active, so Flask pushes a new one (public behaviour, no Flask
+    internals). The test's transaction is committed first so SQLite's write
+    lock is free for the request.
     """
 
     def open(self, *args, **kwargs):
-        outer = _cv_app.get(None)
-        if outer is None:
-            return super().open(*args, **kwargs)
-        db.session.commit()
-        # Hide the test's context without tearing it down (that would close
-        # the test's session and detach the objects it holds).
-        token = _cv_app.set(None)
-        try:
-            return super().open(*args, **kwargs)
-        finally:
-            _cv_app.reset(token)
+        if has_app_context():
+            db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture
