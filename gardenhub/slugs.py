@@ -15,6 +15,11 @@ def slugify(text: str, *, max_length: int = 60) -> str:
     return slug[:max_length].strip("-") or "item"
 
 
+def find_or_404(model, slug: str):
+    """The row of `model` with this slug, or a 404."""
+    return db.first_or_404(select(model).where(model.slug == slug))
+
+
 def unique_slug(model, text: str) -> str:
     """`slugify(text)`, with -2, -3… appended while `model` already has it."""
     base = slugify(text)

@@ -12,13 +12,10 @@ from gardenhub.gardens import services
 from gardenhub.gardens.forms import GardenCoordinatorsForm, GardenForm, SeasonForm
 from gardenhub.gardens.models import Garden
 from gardenhub.outcomes import committed, refused, status
-from gardenhub.roles import admin_required, coordinator_required
+from gardenhub.roles import admin_required, coordinator_required, manageable
+from gardenhub.slugs import find_or_404
 
 bp = Blueprint("gardens", __name__, url_prefix="/gardens")
-
-
-def _garden_or_404(slug: str) -> Garden:
-    return db.first_or_404(select(Garden).where(Garden.slug == slug))
 
 
 def _data(form: GardenForm) -> services.GardenData:
@@ -44,7 +41,7 @@ def index():
 def show(slug: str):
     # The plot map comes from the plots package, which sits above gardens: the
     # template asks for it (plots' template global `garden_plot_map`).
-    garden = _garden_or_404(slug)
+    garden = find_or_404(Garden, slug)
     return render_template(
         "gardens/show.html", garden=garden, can_manage=garden.can_manage(current_user)
     )
@@ -53,7 +50,7 @@ def show(slug: str):
 @bp.post("/<slug>/coordinators")
 @admin_required
 def set_coordinators(slug: str):
-    garden = _garden_or_404(slug)
+    garden = find_or_404(Garden, slug)
     form = GardenCoordinatorsForm(accounts.active_coordinators())
     if not form.validate():  # the page only offers people who may coordinate
         abort(400, "Choose coordinators from the list.")
@@ -66,9 +63,7 @@ def set_coordinators(slug: str):
 @coordinator_required
 @token_checked_by_form
 def set_season(slug: str):
-    garden = _garden_or_404(slug)
-    if not garden.can_manage(current_user):
-        abort(403)
+    garden = manageable(find_or_404(Garden, slug))
     form = SeasonForm()
     if not refused(form):
         with committed(success="The season is saved."):
@@ -99,7 +94,7 @@ def new():
 @admin_required
 @token_checked_by_form
 def edit(slug: str):
-    garden = _garden_or_404(slug)
+    garden = find_or_404(Garden, slug)
     form = GardenForm(obj=garden)
     if form.validate_on_submit():
         with committed(form, success=f"{form.name.data} is saved.") as saved:

@@ -43,6 +43,9 @@ class HoursEntry(db.Model):
     volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
     project: Mapped[Project] = relationship()
 
+    def can_manage(self, user) -> bool:
+        return self.project.can_manage(user)
+
 
 class HoursLetter(db.Model):
     """A letter confirming someone's approved hours; anyone with the code can check

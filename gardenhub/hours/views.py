@@ -33,7 +33,7 @@ from gardenhub.hours.models import HoursEntry, HoursLetter
 from gardenhub.outcomes import committed, refused, status
 from gardenhub.projects.models import Project
 from gardenhub.projects.queries import managed_project_ids
-from gardenhub.roles import coordinator_required
+from gardenhub.roles import coordinator_required, manageable
 from gardenhub.timezones import local_today
 from gardenhub.workdays import queries as workday_queries
 from gardenhub.workdays.models import Shift, Signup
@@ -41,24 +41,10 @@ from gardenhub.workdays.models import Shift, Signup
 bp = Blueprint("hours", __name__)
 
 
-def _managed_workday_or_403(workday_id: int):
-    workday = workday_queries.load_workday_page(workday_id) or abort(404)
-    if not workday.can_manage(current_user):
-        abort(403)
-    return workday
-
-
-def _managed_signup_or_403(signup_id: int) -> Signup:
-    signup = db.get_or_404(Signup, signup_id)
-    if not signup.shift.can_manage(current_user):
-        abort(403)
-    return signup
-
-
 @bp.get("/workdays/<int:workday_id>/check-in")
 @coordinator_required
 def check_in_page(workday_id: int):
-    workday = _managed_workday_or_403(workday_id)
+    workday = manageable(workday_queries.load_workday_page(workday_id) or abort(404))
     return render_template(
         "hours/check_in.html",
         workday=workday,
@@ -71,7 +57,7 @@ def check_in_page(workday_id: int):
 @bp.post("/signups/<int:signup_id>/check-in")
 @coordinator_required
 def check_in(signup_id: int):
-    signup = _managed_signup_or_403(signup_id)
+    signup = manageable(db.get_or_404(Signup, signup_id))
     back = (
         url_for("hours.check_in_page", workday_id=signup.shift.workday_id)
         + f"#signup-{signup.id}"
@@ -84,7 +70,7 @@ def check_in(signup_id: int):
 @bp.post("/signups/<int:signup_id>/undo-check-in")
 @coordinator_required
 def undo_check_in(signup_id: int):
-    signup = _managed_signup_or_403(signup_id)
+    signup = manageable(db.get_or_404(Signup, signup_id))
     back = (
         url_for("hours.check_in_page", workday_id=signup.shift.workday_id)
         + f"#signup-{signup.id}"
@@ -98,7 +84,7 @@ def undo_check_in(signup_id: int):
 @coordinator_required
 @token_checked_by_form
 def set_hours(signup_id: int):
-    signup = _managed_signup_or_403(signup_id)
+    signup = manageable(db.get_or_404(Signup, signup_id))
     form = SetHoursForm()
     back = url_for("hours.check_in_page", workday_id=signup.shift.workday_id)
     if not refused(form):
@@ -111,9 +97,7 @@ def set_hours(signup_id: int):
 @coordinator_required
 @token_checked_by_form
 def walk_in(shift_id: int):
-    shift = db.get_or_404(Shift, shift_id)
-    if not shift.can_manage(current_user):
-        abort(403)
+    shift = manageable(db.get_or_404(Shift, shift_id))
     form = WalkInForm()
     if not refused(form):
         with committed(success="Walk-in added and checked in."):
@@ -222,9 +206,7 @@ def approvals():
 @bp.post("/hours-entries/<int:entry_id>/<any(approve, decline):decision>")
 @coordinator_required
 def decide(entry_id: int, decision: str):
-    entry = db.get_or_404(HoursEntry, entry_id)
-    if not entry.project.can_manage(current_user):
-        abort(403)
+    entry = manageable(db.get_or_404(HoursEntry, entry_id))
     with committed(success=f"Hours {decision}d."):
         services.decide(
             entry, approve=decision == "approve", actor=current_user, now=utcnow()
@@ -307,7 +289,7 @@ def _csv(name: str, header: list[str], rows, target) -> Response:
 @bp.get("/exports/workdays/<int:workday_id>/roster.csv")
 @coordinator_required
 def export_roster(workday_id: int):
-    workday = _managed_workday_or_403(workday_id)
+    workday = manageable(workday_queries.load_workday_page(workday_id) or abort(404))
     return _csv(
         f"roster-workday-{workday.id}.csv",
         [

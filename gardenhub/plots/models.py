@@ -81,6 +81,9 @@ class Plot(db.Model):
     def __repr__(self) -> str:
         return f"<Plot {self.label}>"
 
+    def can_manage(self, user) -> bool:
+        return self.garden.can_manage(user)
+
     @property
     def kind_label(self) -> str:
         return PlotKind(self.kind).label
@@ -124,6 +127,9 @@ class PlotAssignment(db.Model):
 
     plot: Mapped[Plot] = relationship()
     gardener: Mapped[User] = relationship(foreign_keys=[gardener_id])
+
+    def can_manage(self, user) -> bool:
+        return self.plot.can_manage(user)
 
     @property
     def is_active(self) -> bool:

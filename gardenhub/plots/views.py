@@ -23,7 +23,8 @@ from gardenhub.plots.forms import (
     RenewalForm,
 )
 from gardenhub.plots.models import Plot, PlotAssignment, PlotOffer, PlotRequest
-from gardenhub.roles import coordinator_required
+from gardenhub.roles import coordinator_required, manageable
+from gardenhub.slugs import find_or_404
 from gardenhub.timezones import local_today
 
 bp = Blueprint("plots", __name__)
@@ -46,29 +47,11 @@ def garden_plot_map(garden: Garden) -> dict:
     }
 
 
-def _garden_or_404(slug: str) -> Garden:
-    return db.first_or_404(select(Garden).where(Garden.slug == slug))
-
-
-def _managed_garden_or_403(slug: str) -> Garden:
-    garden = _garden_or_404(slug)
-    if not garden.can_manage(current_user):
-        abort(403)
-    return garden
-
-
-def _managed_plot_or_403(plot_id: int) -> Plot:
-    plot = db.get_or_404(Plot, plot_id)
-    if not plot.garden.can_manage(current_user):
-        abort(403)
-    return plot
-
-
 @bp.route("/gardens/<slug>/plots/new", methods=["GET", "POST"])
 @coordinator_required
 @token_checked_by_form
 def new(slug: str):
-    garden = _managed_garden_or_403(slug)
+    garden = manageable(find_or_404(Garden, slug))
     form = PlotForm()
     if form.validate_on_submit():
         data = form.to_data()
@@ -85,7 +68,7 @@ def new(slug: str):
 @coordinator_required
 @token_checked_by_form
 def block(slug: str):
-    garden = _managed_garden_or_403(slug)
+    garden = manageable(find_or_404(Garden, slug))
     form = BlockForm()
     if form.validate_on_submit():
         with committed(form) as saved:
@@ -127,7 +110,7 @@ def show(plot_id: int):
 @coordinator_required
 @token_checked_by_form
 def edit(plot_id: int):
-    plot = _managed_plot_or_403(plot_id)
+    plot = manageable(db.get_or_404(Plot, plot_id))
     form = PlotForm(
         obj=plot, fee=Decimal(plot.fee_cents) / 100 if plot.fee_cents else None
     )
@@ -144,7 +127,7 @@ def edit(plot_id: int):
 @bp.post("/plots/<int:plot_id>/status")
 @coordinator_required
 def set_status(plot_id: int):
-    plot = _managed_plot_or_403(plot_id)
+    plot = manageable(db.get_or_404(Plot, plot_id))
     chosen = request.form.get("status", "")
     with committed(success=f"Plot {plot.label} is {chosen}."):
         services.set_status(plot, chosen, actor=current_user, now=utcnow())
@@ -155,7 +138,7 @@ def set_status(plot_id: int):
 @coordinator_required
 @token_checked_by_form
 def assign(plot_id: int):
-    plot = _managed_plot_or_403(plot_id)
+    plot = manageable(db.get_or_404(Plot, plot_id))
     form = AssignPlotForm()
     if not refused(form):
         with committed() as done:
@@ -176,17 +159,10 @@ def assign(plot_id: int):
     return redirect(url_for("plots.show", plot_id=plot.id))
 
 
-def _managed_assignment_or_403(assignment_id: int) -> PlotAssignment:
-    assignment = db.get_or_404(PlotAssignment, assignment_id)
-    if not assignment.plot.garden.can_manage(current_user):
-        abort(403)
-    return assignment
-
-
 @bp.post("/plot-assignments/<int:assignment_id>/end")
 @coordinator_required
 def end(assignment_id: int):
-    assignment = _managed_assignment_or_403(assignment_id)
+    assignment = manageable(db.get_or_404(PlotAssignment, assignment_id))
     with committed(success="The assignment has ended; the plot is available."):
         services.end_assignment(assignment, actor=current_user, now=utcnow())
     return redirect(url_for("plots.show", plot_id=assignment.plot_id))
@@ -195,7 +171,7 @@ def end(assignment_id: int):
 @bp.post("/plot-assignments/<int:assignment_id>/fee")
 @coordinator_required
 def fee(assignment_id: int):
-    assignment = _managed_assignment_or_403(assignment_id)
+    assignment = manageable(db.get_or_404(PlotAssignment, assignment_id))
     with committed(success="The fee is recorded."):
         services.set_fee_status(
             assignment, request.form.get("fee_status", ""), actor=current_user
@@ -218,7 +194,7 @@ def renew(assignment_id: int):
 @coordinator_required
 @token_checked_by_form
 def renewals(slug: str):
-    garden = _managed_garden_or_403(slug)
+    garden = manageable(find_or_404(Garden, slug))
     form = RenewalForm()
     today = local_today(garden.timezone)
     if form.validate_on_submit():
@@ -244,7 +220,7 @@ def renewals(slug: str):
 @bp.post("/gardens/<slug>/renewals/close")
 @coordinator_required
 def close_renewals(slug: str):
-    garden = _managed_garden_or_403(slug)
+    garden = manageable(find_or_404(Garden, slug))
     with committed(success="Renewals are closed; plots nobody renewed are available."):
         services.close_renewals(garden, actor=current_user, now=utcnow())
     return redirect(url_for("plots.renewals", slug=garden.slug))
@@ -253,7 +229,7 @@ def close_renewals(slug: str):
 @bp.get("/gardens/<slug>/waitlist")
 @coordinator_required
 def waiting(slug: str):
-    garden = _managed_garden_or_403(slug)
+    garden = manageable(find_or_404(Garden, slug))
     requests = queries.waitlist(garden)
     return render_template(
         "plots/waitlist.html",
@@ -266,7 +242,7 @@ def waiting(slug: str):
 @bp.post("/plots/<int:plot_id>/offer")
 @coordinator_required
 def offer(plot_id: int):
-    plot = _managed_plot_or_403(plot_id)
+    plot = manageable(db.get_or_404(Plot, plot_id))
     chosen = bounded_id(request.form.get("request_id"))
     target = db.session.get(PlotRequest, chosen) if chosen else None
     with committed(
@@ -281,7 +257,7 @@ def offer(plot_id: int):
 @login_required
 @token_checked_by_form
 def request_plot(slug: str):
-    garden = _garden_or_404(slug)
+    garden = find_or_404(Garden, slug)
     form = PlotRequestForm()
     if form.validate_on_submit():
         with committed(form) as joined:

@@ -13,20 +13,10 @@ from gardenhub.outcomes import committed, status
 from gardenhub.projects import queries, services
 from gardenhub.projects.forms import CoordinatorsForm, ProjectForm
 from gardenhub.projects.models import Project
-from gardenhub.roles import coordinator_required
+from gardenhub.roles import coordinator_required, manageable
+from gardenhub.slugs import find_or_404
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
-
-
-def project_or_404(slug: str) -> Project:
-    return db.first_or_404(select(Project).where(Project.slug == slug))
-
-
-def managed_project_or_403(slug: str) -> Project:
-    project = project_or_404(slug)
-    if not project.can_manage(current_user):
-        abort(403)
-    return project
 
 
 def _gardens() -> list[Garden]:
@@ -59,7 +49,7 @@ def index():
 def show(slug: str):
     # Upcoming workdays and series come from the workdays package, which sits
     # above projects: the template asks for them (workdays' template globals).
-    project = project_or_404(slug)
+    project = find_or_404(Project, slug)
     return render_template("projects/show.html", project=project)
 
 
@@ -82,7 +72,7 @@ def new():
 @coordinator_required
 @token_checked_by_form
 def edit(slug: str):
-    project = managed_project_or_403(slug)
+    project = manageable(find_or_404(Project, slug))
     form = ProjectForm(_gardens(), obj=project, garden_id=project.garden_id or 0)
     coordinators = CoordinatorsForm(
         accounts.active_coordinators(),
@@ -102,7 +92,7 @@ def edit(slug: str):
 @bp.post("/<slug>/coordinators")
 @coordinator_required
 def set_coordinators(slug: str):
-    project = managed_project_or_403(slug)
+    project = manageable(find_or_404(Project, slug))
     form = CoordinatorsForm(accounts.active_coordinators())
     if not form.validate():  # the page only offers people who may coordinate
         abort(400, "Choose coordinators from the list.")
@@ -114,7 +104,7 @@ def set_coordinators(slug: str):
 @bp.post("/<slug>/archive")
 @coordinator_required
 def archive(slug: str):
-    project = managed_project_or_403(slug)
+    project = manageable(find_or_404(Project, slug))
     archived = request.form.get("archived", "1") == "1"
     state = "archived" if archived else "active again"
     with committed(success=f"{project.name} is {state}."):

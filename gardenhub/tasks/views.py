@@ -19,8 +19,9 @@ from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.outcomes import committed, refused, status
 from gardenhub.projects import queries as project_queries
-from gardenhub.projects.views import managed_project_or_403, project_or_404
-from gardenhub.roles import coordinator_required
+from gardenhub.projects.models import Project
+from gardenhub.roles import coordinator_required, manageable
+from gardenhub.slugs import find_or_404
 from gardenhub.tasks import queries, services
 from gardenhub.tasks.forms import AssignForm, DoneForm, TaskForm
 from gardenhub.tasks.models import Task, TaskAssignment, TaskStatus
@@ -57,13 +58,6 @@ def _task_or_404(task_id: int) -> Task:
     return task
 
 
-def _managed_task_or_403(task_id: int) -> Task:
-    task = db.get_or_404(Task, task_id)
-    if not task.can_manage(current_user):
-        abort(403)
-    return task
-
-
 def _data(form: TaskForm) -> services.TaskData:
     return services.TaskData(
         title=form.title.data,
@@ -92,7 +86,7 @@ def _form_with_workdays(project, **kwargs) -> TaskForm:
 
 @bp.get("/projects/<slug>/tasks")
 def board(slug: str):
-    project = project_or_404(slug)
+    project = find_or_404(Project, slug)
     status = request.args.get("status") or None
     if status not in (None, *TaskStatus):
         status = None
@@ -112,7 +106,7 @@ def board(slug: str):
 @coordinator_required
 @token_checked_by_form
 def new(slug: str):
-    project = managed_project_or_403(slug)
+    project = manageable(find_or_404(Project, slug))
     form = _form_with_workdays(
         project, workday_id=request.args.get("workday", 0, type=int)
     )
@@ -132,7 +126,7 @@ def new(slug: str):
 @coordinator_required
 @token_checked_by_form
 def edit(task_id: int):
-    task = _managed_task_or_403(task_id)
+    task = manageable(db.get_or_404(Task, task_id))
     form = _form_with_workdays(task.project, obj=task, workday_id=task.workday_id or 0)
     if form.validate_on_submit():
         with committed(form, success="The task is saved.") as saved:
@@ -177,7 +171,7 @@ def claim(task_id: int):
 @coordinator_required
 @token_checked_by_form
 def assign(task_id: int):
-    task = _managed_task_or_403(task_id)
+    task = manageable(db.get_or_404(Task, task_id))
     form = AssignForm()
     if not refused(form):
         with committed() as done:
@@ -223,7 +217,7 @@ def done(task_id: int):
 @bp.post("/tasks/<int:task_id>/cancel")
 @coordinator_required
 def cancel(task_id: int):
-    task = _managed_task_or_403(task_id)
+    task = manageable(db.get_or_404(Task, task_id))
     with committed(success="The task is cancelled; it stays in the history."):
         services.cancel(task, actor=current_user, now=utcnow())
     return redirect(url_for("tasks.show", task_id=task.id))
@@ -232,7 +226,7 @@ def cancel(task_id: int):
 @bp.post("/tasks/<int:task_id>/reopen")
 @coordinator_required
 def reopen(task_id: int):
-    task = _managed_task_or_403(task_id)
+    task = manageable(db.get_or_404(Task, task_id))
     with committed(success="The task is open again."):
         services.reopen(task, actor=current_user, now=utcnow())
     return redirect(url_for("tasks.show", task_id=task.id))

@@ -250,6 +250,9 @@ class Signup(db.Model):
     volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
     added_by: Mapped[User | None] = relationship(foreign_keys=[added_by_id])
 
+    def can_manage(self, user) -> bool:
+        return self.shift.can_manage(user)
+
     @property
     def shift_hours(self) -> Decimal:
         seconds = (self.shift.ends_at - self.shift.starts_at).total_seconds()

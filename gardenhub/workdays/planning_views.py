@@ -10,8 +10,9 @@ from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 from gardenhub.notifications.forms import MessageForm
 from gardenhub.outcomes import committed, refused, status
-from gardenhub.projects.views import managed_project_or_403
-from gardenhub.roles import coordinator_required
+from gardenhub.projects.models import Project
+from gardenhub.roles import coordinator_required, manageable
+from gardenhub.slugs import find_or_404
 from gardenhub.timezones import to_local
 from gardenhub.workdays import queries, services, signups
 from gardenhub.workdays.forms import (
@@ -23,7 +24,7 @@ from gardenhub.workdays.forms import (
     ShiftForm,
     WorkdayForm,
 )
-from gardenhub.workdays.models import Shift, Workday
+from gardenhub.workdays.models import Shift
 from gardenhub.workdays.recurrence import WeeklyRule
 
 bp = Blueprint("planning", __name__)
@@ -31,20 +32,6 @@ bp = Blueprint("planning", __name__)
 
 def _gardens() -> list[Garden]:
     return list(db.session.scalars(select(Garden).order_by(Garden.name)))
-
-
-def _managed_workday_or_403(workday_id: int) -> Workday:
-    workday = queries.load_workday_page(workday_id) or abort(404)
-    if not workday.can_manage(current_user):
-        abort(403)
-    return workday
-
-
-def _managed_shift_or_403(shift_id: int) -> Shift:
-    shift = db.get_or_404(Shift, shift_id)
-    if not shift.can_manage(current_user):
-        abort(403)
-    return shift
 
 
 def _workday_data(form, *, day=None, shifts=()) -> services.WorkdayData:
@@ -81,7 +68,7 @@ def _prefill(form, project) -> None:
 @coordinator_required
 @token_checked_by_form
 def new_workday(slug: str):
-    project = managed_project_or_403(slug)
+    project = manageable(find_or_404(Project, slug))
     form = WorkdayForm()
     form.set_gardens(_gardens())
     _prefill(form, project)
@@ -104,7 +91,7 @@ def new_workday(slug: str):
 @coordinator_required
 @token_checked_by_form
 def new_series(slug: str):
-    project = managed_project_or_403(slug)
+    project = manageable(find_or_404(Project, slug))
     form = SeriesForm()
     form.set_gardens(_gardens())
     _prefill(form, project)
@@ -133,7 +120,7 @@ def new_series(slug: str):
 @coordinator_required
 @token_checked_by_form
 def edit(workday_id: int):
-    workday = _managed_workday_or_403(workday_id)
+    workday = manageable(queries.load_workday_page(workday_id) or abort(404))
     local_start = to_local(workday.starts_at, workday.timezone)
     form = EditWorkdayForm(
         obj=workday,
@@ -164,7 +151,7 @@ def edit(workday_id: int):
 @coordinator_required
 @token_checked_by_form
 def cancel(workday_id: int):
-    workday = _managed_workday_or_403(workday_id)
+    workday = manageable(queries.load_workday_page(workday_id) or abort(404))
     form = CancelWorkdayForm()
     if form.validate_on_submit():
         with committed(
@@ -187,7 +174,7 @@ def cancel(workday_id: int):
 @coordinator_required
 @token_checked_by_form
 def new_shift(workday_id: int):
-    workday = _managed_workday_or_403(workday_id)
+    workday = manageable(queries.load_workday_page(workday_id) or abort(404))
     form = ShiftForm()
     if not form.is_submitted():
         form.start.data = to_local(workday.starts_at, workday.timezone).time()
@@ -208,7 +195,7 @@ def new_shift(workday_id: int):
 @coordinator_required
 @token_checked_by_form
 def edit_shift(shift_id: int):
-    shift = _managed_shift_or_403(shift_id)
+    shift = manageable(db.get_or_404(Shift, shift_id))
     workday = shift.workday
     form = ShiftForm(
         obj=shift,
@@ -230,7 +217,7 @@ def edit_shift(shift_id: int):
 @bp.get("/workdays/<int:workday_id>/roster")
 @coordinator_required
 def roster(workday_id: int):
-    workday = _managed_workday_or_403(workday_id)
+    workday = manageable(queries.load_workday_page(workday_id) or abort(404))
     return render_template(
         "workdays/roster.html",
         workday=workday,
@@ -251,7 +238,7 @@ def _added(shift: Shift, signup) -> None:
 @coordinator_required
 @token_checked_by_form
 def add_person(shift_id: int):
-    shift = _managed_shift_or_403(shift_id)
+    shift = manageable(db.get_or_404(Shift, shift_id))
     form = AddPersonForm()
     if not refused(form):
         with committed() as done:
@@ -267,7 +254,7 @@ def add_person(shift_id: int):
 @coordinator_required
 @token_checked_by_form
 def add_guest(shift_id: int):
-    shift = _managed_shift_or_403(shift_id)
+    shift = manageable(db.get_or_404(Shift, shift_id))
     form = AddGuestForm()
     if not refused(form):
         with committed() as done:
@@ -290,7 +277,7 @@ def add_guest(shift_id: int):
 def message(workday_id: int):
     """Write to everyone signed up (or one shift). Each person gets their own copy;
     nobody sees another recipient's address."""
-    workday = _managed_workday_or_403(workday_id)
+    workday = manageable(queries.load_workday_page(workday_id) or abort(404))
     form = MessageForm(reply_to=current_user.email)
     form.recipients.choices = {0: "Everyone with a seat"} | {
         shift.id: f"Only “{shift.name}”" for shift in workday.shifts
