@@ -194,6 +194,20 @@ def add_guest(
     return guest
 
 
+def chosen_coordinators(user_ids) -> list[User]:
+    """The people chosen to coordinate a project or garden. Raises AccountError
+    (field "coordinators") when one of them does not hold the coordinator role."""
+    chosen = list(
+        db.session.scalars(select(User).where(User.id.in_(list(user_ids or []))))
+    )
+    if any(user.role != Role.coordinator or not user.is_active for user in chosen):
+        raise AccountError(
+            "Only people with the coordinator role can coordinate.",
+            field="coordinators",
+        )
+    return chosen
+
+
 def active_coordinators() -> list[User]:
     """People who can be chosen to coordinate a project or a garden."""
     return list(

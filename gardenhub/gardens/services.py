@@ -2,12 +2,9 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from gardenhub import audit, timezones
-from gardenhub.accounts.models import Role, User
+from gardenhub.accounts import services as accounts
 from gardenhub.errors import GardenHubError
-from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 from gardenhub.slugs import add_with_unique_slug
 
@@ -53,15 +50,9 @@ def update_garden(garden: Garden, data: GardenData, *, actor) -> None:
 
 
 def set_coordinators(garden: Garden, user_ids: list[int], *, actor) -> None:
-    """Raises GardenError when someone chosen does not hold the coordinator role."""
+    """Raises AccountError when someone chosen does not hold the coordinator role."""
     user_ids = list(user_ids or [])
-    chosen = list(db.session.scalars(select(User).where(User.id.in_(user_ids))))
-    if any(user.role != Role.coordinator or not user.is_active for user in chosen):
-        raise GardenError(
-            "Only people with the coordinator role can coordinate.",
-            field="coordinators",
-        )
-    garden.coordinators = chosen
+    garden.coordinators = accounts.chosen_coordinators(user_ids)
     audit.record(
         actor, "garden.coordinators", garden, ",".join(str(i) for i in sorted(user_ids))
     )

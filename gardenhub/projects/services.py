@@ -2,12 +2,10 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from gardenhub import audit, timezones
+from gardenhub.accounts import services as accounts
 from gardenhub.accounts.models import Role, User
 from gardenhub.errors import GardenHubError
-from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 from gardenhub.projects.models import DEFAULT_PUBLIC_NAME, Project
 from gardenhub.slugs import add_with_unique_slug
@@ -61,14 +59,10 @@ def set_archived(project: Project, archived: bool, *, actor: User) -> None:
 
 
 def set_coordinators(project: Project, user_ids: list[int], *, actor: User) -> None:
-    """Raises ProjectError when someone chosen does not hold the coordinator role."""
+    """Raises AccountError when someone chosen does not hold the coordinator
+    role, ProjectError when a coordinator leaves themselves out."""
     user_ids = list(user_ids or [])
-    chosen = list(db.session.scalars(select(User).where(User.id.in_(user_ids))))
-    if any(user.role != Role.coordinator or not user.is_active for user in chosen):
-        raise ProjectError(
-            "Only people with the coordinator role can coordinate.",
-            field="coordinators",
-        )
+    chosen = accounts.chosen_coordinators(user_ids)
     if actor.role == Role.coordinator and actor.id not in user_ids:
         raise ProjectError(
             "Keep yourself as a coordinator, or ask an admin to remove you.",
