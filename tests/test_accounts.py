@@ -54,6 +54,7 @@ def test_register_works_once_the_emailed_link_is_confirmed(client):
     assert "Confirm and log in" in client.get(link).get_data(as_text=True)
     assert db.session.get(User, user.id).email_confirmed_at is None
     assert client.post(link).headers["Location"] == "/"
+    assert "Your account is ready" in client.get("/").get_data(as_text=True)
     assert "Robin" in client.get("/profile").get_data(as_text=True)
     assert db.session.get(User, user.id).email_confirmed_at is not None
 
@@ -331,3 +332,15 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(
     assert client.get("/profile").status_code == 200
     assert other_device.get("/profile").status_code == 302
     assert db.session.get(User, user.id).check_password("a new password")
+
+
+def test_changing_the_password_says_so_after_the_fresh_session(
+    client, auth, make_user
+):
+    auth.login(make_user())
+    response = client.post(
+        "/profile/password",
+        data={"current_password": PASSWORD, "new_password": "a brand new one"},
+        follow_redirects=True,
+    )
+    assert "Your password is changed" in response.get_data(as_text=True)

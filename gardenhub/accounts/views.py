@@ -119,9 +119,10 @@ def confirm_email(token: str):
         return render_template("accounts/confirm_invalid.html"), 400
     user, next_url = found
     if request.method == "POST":
-        with committed(success="Welcome to GardenHub! Your account is ready."):
+        with committed():
             services.confirm_email(user, now=utcnow())
-        _start_session(user)
+        _start_session(user)  # a fresh session: the welcome comes after it
+        flash("Welcome to GardenHub! Your account is ready.", "success")
         return redirect(safe_next(next_url))
     return render_template("accounts/confirm.html", user=user)
 
@@ -194,15 +195,14 @@ def profile():
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
-        with committed(
-            form, success="Your password is changed. Other devices are logged out."
-        ) as saved:
+        with committed(form) as saved:
             services.change_password(
                 current_user, form.current_password.data, form.new_password.data
             )
         if saved:
             # The token rotated: log this session in again so only the others end.
             _start_session(current_user._get_current_object())
+            flash("Your password is changed. Other devices are logged out.", "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form), status(form)
 
