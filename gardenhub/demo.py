@@ -16,7 +16,7 @@ from gardenhub.plots import services as plots
 from gardenhub.plots import waitlist
 from gardenhub.plots.models import Plot, PlotKind
 from gardenhub.projects import services as projects
-from gardenhub.projects.models import Project
+from gardenhub.projects.models import Membership, Project
 from gardenhub.tasks import services as tasks
 from gardenhub.tasks.models import Task
 from gardenhub.timezones import local_time_problem, to_local, to_utc
@@ -140,6 +140,12 @@ def _seed_workdays(admin, coordinator, volunteer, neighbours, now: datetime) -> 
             timezone=ZONE,
             garden=garden,
             description="Our weekly peer-support garden morning. Tea at 10:30.",
+            what_to_expect="Wear clothes that can get muddy; gloves and tea are "
+            "here. We meet at the green shed. Nobody has to share anything "
+            "about themselves: come, garden, and have a cup of tea.",
+            org_name="Riverside Peer Support e.V.",
+            org_address="Uferweg 12, 10999 Berlin",
+            org_contact="office@riverside-peers.example",
         ),
         actor=coordinator,
     )
@@ -150,10 +156,22 @@ def _seed_workdays(admin, coordinator, volunteer, neighbours, now: datetime) -> 
             garden=garden,
             colour="#1d4f91",
             description="Clean-ups and workshops with the neighbourhood.",
+            join_mode="open",
         ),
         actor=coordinator,
     )
     db.session.flush()
+    # The crew is a circle: the demo volunteer and most neighbours belong.
+    for person in [volunteer, *neighbours[:9]]:
+        db.session.add(
+            Membership(
+                project=crew,
+                user=person,
+                status="member",
+                joined_at=now,
+                created_at=now,
+            )
+        )
     today = to_local(now, ZONE).date()
 
     saturday = _next_weekday(today, 5)

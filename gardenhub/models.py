@@ -2,12 +2,13 @@
 
 from gardenhub.accounts.models import Role, User
 from gardenhub.audit import AuditEvent
+from gardenhub.community.models import Goal, Partnership, SharedMilestone, Thanks
 from gardenhub.feeds.models import FeedToken
 from gardenhub.gardens.models import Garden, garden_coordinator
 from gardenhub.hours.models import HoursEntry, HoursLetter
 from gardenhub.notifications.models import Notification
 from gardenhub.plots.models import Plot, PlotAssignment, PlotOffer, PlotRequest
-from gardenhub.projects.models import Project, project_coordinator
+from gardenhub.projects.models import Invite, Membership, Project, project_coordinator
 from gardenhub.tasks.models import Task, TaskAssignment
 from gardenhub.workdays.models import (
     SeriesShift,
@@ -20,6 +21,12 @@ from gardenhub.workdays.models import (
 __all__ = [
     "AuditEvent",
     "FeedToken",
+    "Goal",
+    "Invite",
+    "Membership",
+    "Partnership",
+    "SharedMilestone",
+    "Thanks",
     "Garden",
     "HoursEntry",
     "HoursLetter",

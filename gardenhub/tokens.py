@@ -1,4 +1,8 @@
-"""Signed, expiring tokens for links in messages (password reset, seat offers)."""
+"""Signed, expiring tokens for links in messages (password reset, seat offers),
+and the random secrets of stored links (feed links, invitations), kept hashed."""
+
+import hashlib
+import secrets
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -18,3 +22,14 @@ def read(purpose: str, token: str, *, max_age: int):
         return _serializer(purpose).loads(token, max_age=max_age)
     except (BadSignature, SignatureExpired):
         return None
+
+
+def new_secret() -> str:
+    """A random secret for a link (256 bits), shown once and never stored."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_secret(secret: str) -> str:
+    """What is stored of a link's secret: a database leak hands out hashes, not
+    working links."""
+    return hashlib.sha256(secret.encode()).hexdigest()

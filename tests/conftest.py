@@ -294,6 +294,26 @@ def make_workday(app, make_project):
 
 
 @pytest.fixture
+def make_member(app):
+    """Put a person in a project's circle (status "member" unless told)."""
+    from gardenhub.projects.models import Membership
+
+    def make(project, person, *, status: str = "member", **fields):
+        row = Membership(
+            project=project,
+            user=person,
+            status=status,
+            joined_at=datetime.now(UTC) if status in ("member", "paused") else None,
+            **fields,
+        )
+        db.session.add(row)
+        db.session.commit()
+        return row
+
+    return make
+
+
+@pytest.fixture
 def make_signup(app, make_user):
     """Sign a person up through the real service (so capacity rules apply)."""
     from gardenhub.db import utcnow

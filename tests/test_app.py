@@ -76,11 +76,15 @@ def test_pages_are_served_with_local_assets_only(client):
 
 
 class Context:
-    def __init__(self, managers):
+    def __init__(self, managers, members=()):
         self.managers = managers
+        self.members = members
 
     def can_manage(self, user):
         return user in self.managers
+
+    def member_ids(self):
+        return {person.id for person in self.members}
 
 
 @pytest.fixture
@@ -104,8 +108,14 @@ def test_privacy_helper_decides_every_viewer(people):
     elsewhere = Context([])
     assert visible_name(Anonymous(), public) == ANONYMOUS_NAME
     assert visible_name(shy, shy) == "Shy Sam"
-    assert visible_name(people["viewer"], shy) == ANONYMOUS_NAME
-    assert visible_name(people["viewer"], public) == "Open Olu"
+    circle = Context([], members=[people["viewer"], shy, public])
+    assert visible_name(people["viewer"], shy, circle) == ANONYMOUS_NAME
+    assert visible_name(people["viewer"], public, circle) == "Open Olu"
+    # Outside a shared project, a name that is shown to fellow members is not.
+    assert visible_name(people["viewer"], public) == ANONYMOUS_NAME
+    assert visible_name(people["viewer"], public, Context([], [public])) == (
+        ANONYMOUS_NAME
+    )
     assert visible_name(people["coordinator"], shy, roster) == "Shy Sam"
     assert visible_name(people["coordinator"], shy, elsewhere) == ANONYMOUS_NAME
     assert visible_name(people["admin"], shy) == "Shy Sam"

@@ -40,6 +40,7 @@ RANKS = {
     "tasks": 5,
     "hours": 5,
     "feeds": 6,
+    "community": 6,
     "me": 7,
 }
 # The app factory, CLI, demo data and the model registry see everything.

@@ -97,10 +97,12 @@ def test_task_for_another_projects_workday_is_refused(
 
 
 def test_volunteer_claims_until_full_and_gives_back(
-    client, auth, make_user, make_task, project
+    client, auth, make_user, make_task, project, make_member
 ):
     task = make_task(project=project, people_needed=2)
     first, second, third = make_user(), make_user(), make_user()
+    for person in (first, second, third):
+        make_member(project, person)
     for person in (first, second):
         auth.login(person)
         client.post(f"/tasks/{task.id}/claim")
@@ -122,10 +124,14 @@ def test_volunteer_claims_until_full_and_gives_back(
     assert on_task(task) == [second.id]
 
 
-def test_done_and_cancelled_tasks_cannot_be_claimed(client, auth, make_user, make_task):
+def test_done_and_cancelled_tasks_cannot_be_claimed(
+    client, auth, make_user, make_task, make_member
+):
     done = make_task(status="done")
-    cancelled = make_task(status="cancelled")
-    auth.login(make_user())
+    cancelled = make_task(status="cancelled", project=done.project)
+    member = make_user()
+    make_member(done.project, member)
+    auth.login(member)
     for task in (done, cancelled):
         page = client.post(f"/tasks/{task.id}/claim", follow_redirects=True)
         assert "cannot take more people" in page.get_data(as_text=True)
@@ -192,10 +198,11 @@ def test_coordinator_unassigns_and_history_is_kept(
 
 
 def test_assignee_marks_done_with_a_note_and_it_stays_visible(
-    client, auth, make_user, make_task
+    client, auth, make_user, make_task, make_member
 ):
     task = make_task(title="Fix the shed door")
     holder = make_user()
+    make_member(task.project, holder)
     services.claim(task, holder, now=utcnow())
     db.session.commit()
     auth.login(holder)
@@ -282,13 +289,20 @@ def test_public_sees_only_public_tasks_and_never_names(
 
 
 def test_fellow_volunteers_see_assignee_names_only_when_chosen(
-    client, auth, make_user, make_task
+    client, auth, make_user, make_task, make_member
 ):
     task = make_task(people_needed=2)
-    services.claim(task, make_user(name="Open Oli", shows_name=True), now=utcnow())
-    services.claim(task, make_user(name="Shy Sid"), now=utcnow())
+    oli, sid, fellow = (
+        make_user(name="Open Oli", shows_name=True),
+        make_user(name="Shy Sid"),
+        make_user(),
+    )
+    for person in (oli, sid, fellow):
+        make_member(task.project, person)
+    services.claim(task, oli, now=utcnow())
+    services.claim(task, sid, now=utcnow())
     db.session.commit()
-    auth.login(make_user())
+    auth.login(fellow)
     page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
     assert "Open Oli" in page and "Shy Sid" not in page
     assert "A volunteer" in page
@@ -356,3 +370,13 @@ def test_task_board_query_count_is_constant(
         services.claim(make_task(project=project), make_user(), now=utcnow())
     db.session.commit()
     assert queries_for_board() == few
+
+
+def test_a_members_task_is_not_there_for_others(client, auth, make_user, make_task):
+    task = make_task(title="Members' compost bin", is_public=False)
+    auth.login(make_user())
+    assert client.get(f"/tasks/{task.id}").status_code == 404
+    assert client.post(f"/tasks/{task.id}/claim").status_code == 404
+    board = client.get(f"/projects/{task.project.slug}/tasks").get_data(True)
+    assert "Members' compost bin" not in board
+    assert on_task(task) == []

@@ -9,8 +9,8 @@ from gardenhub.timezones import to_local
 
 
 @pytest.fixture
-def busy_workday(make_user, make_project, make_workday, make_signup):
-    """A workday with named volunteers: one shows their name, two do not."""
+def busy_workday(make_user, make_project, make_workday, make_signup, make_member):
+    """A workday of members: one shows their name to fellow members, two do not."""
     coordinator = make_user(Role.coordinator, name="Coordinator Cleo")
     project = make_project(coordinators=[coordinator], name="Peer Support Circle")
     workday = make_workday(
@@ -24,9 +24,9 @@ def busy_workday(make_user, make_project, make_workday, make_signup):
         "shy": make_user(name="Sasha Shy", phone="0302222"),
         "waiting": make_user(name="Wren Waiting"),
     }
-    make_signup(workday.shifts[0], people["open"])
-    make_signup(workday.shifts[0], people["shy"])
-    make_signup(workday.shifts[0], people["waiting"])
+    for person in people.values():
+        make_member(project, person)
+        make_signup(workday.shifts[0], person)
     return workday, coordinator, people
 
 
@@ -80,10 +80,12 @@ def test_home_lists_open_spots_per_workday(client, busy_workday):
 
 
 def test_fellow_volunteers_see_only_names_that_were_chosen(
-    client, auth, make_user, busy_workday
+    client, auth, make_user, busy_workday, make_member
 ):
     workday, _, _ = busy_workday
-    auth.login(make_user(name="Fellow Fay"))
+    fay = make_user(name="Fellow Fay")
+    make_member(workday.project, fay)
+    auth.login(fay)
     page = client.get(f"/workdays/{workday.id}").get_data(as_text=True)
     assert "Circle workday" in page  # members see the member title
     assert "Olu Open and 1 more" in page

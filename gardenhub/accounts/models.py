@@ -1,7 +1,7 @@
 """The User model, roles and the Flask-Login loader."""
 
 import secrets
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from sqlalchemy import CheckConstraint, String, false, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -60,6 +60,10 @@ class User(db.Model):
         default=time(21), server_default="21:00:00"
     )
     quiet_end: Mapped[time] = mapped_column(default=time(8), server_default="08:00:00")
+    # A pause of the whole account: no reminders or messages but answers to
+    # the person's own actions, until the date (or until they resume).
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_until: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

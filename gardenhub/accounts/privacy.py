@@ -6,15 +6,23 @@ ANONYMOUS_NAME = "A volunteer"
 
 
 class Managed(Protocol):
+    """A project or garden: who manages it, and (projects) who belongs."""
+
     def can_manage(self, user) -> bool: ...
+
+
+def _fellows(context) -> set[int]:
+    member_ids = getattr(context, "member_ids", None)
+    return member_ids() if member_ids else set()
 
 
 def can_see_identity(viewer, person, context: Managed | None = None) -> bool:
     """May `viewer` see who `person` is (name; contact data needs can_see_contact)?
 
     Themselves and admins always; coordinators only inside what they manage
-    (`context`, e.g. the project of a roster); fellow logged-in volunteers only
-    when the person chose to show their name. The public never.
+    (`context`, e.g. the project of a roster); fellow members of the context
+    project only when the person chose to show their name. Everyone else (the
+    public, and logged-in people outside the project) never.
     """
     if person is None or viewer is None or not viewer.is_authenticated:
         return False
@@ -22,7 +30,13 @@ def can_see_identity(viewer, person, context: Managed | None = None) -> bool:
         return True
     if context is not None and context.can_manage(viewer):
         return True
-    return bool(person.shows_name) and not person.is_guest
+    fellows = _fellows(context)
+    return (
+        bool(person.shows_name)
+        and not person.is_guest
+        and viewer.id in fellows
+        and person.id in fellows
+    )
 
 
 def can_see_contact(viewer, person, context: Managed | None = None) -> bool:
@@ -49,11 +63,18 @@ def shown_names(
     if viewer is None or not viewer.is_authenticated:
         return [], len(unique)
     sees_all = viewer.is_admin or (context is not None and context.can_manage(viewer))
+    fellows = _fellows(context)
+    is_fellow = viewer.id in fellows
     names = [
         person.display_name
         for person in unique
         if sees_all
         or person.id == viewer.id
-        or (person.shows_name and not person.is_guest)
+        or (
+            is_fellow
+            and person.id in fellows
+            and person.shows_name
+            and not person.is_guest
+        )
     ]
     return names, len(unique) - len(names)

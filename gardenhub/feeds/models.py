@@ -1,6 +1,5 @@
 """Private feed links: one token per device, stored only as a hash."""
 
-import hashlib
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
@@ -9,10 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from gardenhub.accounts.models import User
 from gardenhub.db import UTCDateTime, utcnow
 from gardenhub.extensions import db
+from gardenhub.tokens import hash_secret
 
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+hash_token = hash_secret
 
 
 class FeedToken(db.Model):

@@ -29,6 +29,7 @@ from gardenhub.outcomes import committed, status
 from gardenhub.plots import calendar as plot_calendar
 from gardenhub.plots import queries as plot_queries
 from gardenhub.projects.models import Project
+from gardenhub.projects.views import member_project_ids
 from gardenhub.tasks import calendar as task_calendar
 from gardenhub.tasks import queries as task_queries
 from gardenhub.workdays import calendar as workday_calendar
@@ -159,8 +160,10 @@ def project(slug: str):
 
 @bp.get("/workdays/<int:workday_id>.ics")
 def workday(workday_id: int):
-    summaries = queries.workday_summaries(Workday.id == workday_id)
-    if not summaries:
+    summaries = queries.workday_summaries(
+        Workday.id == workday_id, queries.visible(member_project_ids())
+    )
+    if not summaries:  # a members-only workday is no one else's business
         abort(404)
     summary = summaries[0]
     event = workday_calendar.public_event(summary, base_url())

@@ -62,6 +62,12 @@ class HoursLetter(db.Model):
     # What the letter names: the projects, or (for discretion) just "GardenHub".
     names_projects: Mapped[bool] = mapped_column(default=True)
     project_names: Mapped[str | None] = mapped_column(String(500))
+    # The organisation behind the hours and who vouches for them, as the letter
+    # was issued (a programme checks these at /verify).
+    org_name: Mapped[str | None] = mapped_column(String(120))
+    org_address: Mapped[str | None] = mapped_column(String(255))
+    org_contact: Mapped[str | None] = mapped_column(String(255))
+    vouched_by: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     volunteer: Mapped[User | None] = relationship()

@@ -33,17 +33,15 @@ bp = Blueprint("plots", __name__)
 @bp.app_template_global()
 def garden_plot_map(garden: Garden) -> dict:
     """What the garden page's map shows: every plot with its holder and open
-    offer, and which of them are the viewer's (the gardens package sits below
+    offer, and which of them the viewer holds (the gardens package sits below
     plots and never imports it)."""
-    now = utcnow()
-    mine = (
-        queries.my_assignments(current_user, now)
-        if current_user.is_authenticated
-        else []
-    )
+    plots = queries.garden_plots(garden, local_today(garden.timezone))
+    viewer = current_user.id if current_user.is_authenticated else None
     return {
-        "plots": queries.garden_plots(garden, local_today(garden.timezone, now)),
-        "my_plot_ids": {a.plot_id for a in mine if a.plot.garden_id == garden.id},
+        "plots": plots,
+        "my_plot_ids": {
+            v.plot.id for v in plots if v.holder and v.holder.gardener_id == viewer
+        },
     }
 
 

@@ -1,6 +1,8 @@
 """The project form."""
 
 from wtforms import (
+    BooleanField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -11,7 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from gardenhub import timezones
 from gardenhub.formfields import BaseForm, strip
-from gardenhub.projects.models import DEFAULT_PUBLIC_NAME
+from gardenhub.projects.models import DEFAULT_PUBLIC_NAME, JoinMode, Visibility
 
 
 class ProjectForm(BaseForm):
@@ -37,6 +39,48 @@ class ProjectForm(BaseForm):
         "Time zone",
         validators=[DataRequired()],
         description="For workdays away from a garden.",
+    )
+    join_mode = RadioField(
+        "Who can join",
+        default=JoinMode.request,
+        choices={mode.value: mode.label for mode in JoinMode},
+        description="A group opens itself up by choice: new projects start by request.",
+    )
+    default_visibility = RadioField(
+        "New workdays are",
+        default=Visibility.public,
+        choices={
+            Visibility.public.value: "Public: listed for the neighbourhood",
+            Visibility.members.value: "For members only: nobody else sees them",
+        },
+    )
+    what_to_expect = TextAreaField(
+        "What to expect (for newcomers)",
+        filters=[strip],
+        validators=[Optional(), Length(max=2000)],
+        description="What to wear, where to meet, that nobody has to share "
+        "anything. Newcomers see it on the workday page and in their "
+        "confirmation.",
+    )
+    org_name = StringField(
+        "Organisation (for hours letters)",
+        filters=[strip],
+        validators=[Optional(), Length(max=120)],
+    )
+    org_address = StringField(
+        "Organisation's address",
+        filters=[strip],
+        validators=[Optional(), Length(max=255)],
+    )
+    org_contact = StringField(
+        "Contact for programmes checking a letter",
+        filters=[strip],
+        validators=[Optional(), Length(max=255)],
+        description="An email or phone number of the organisation, never a "
+        "volunteer's.",
+    )
+    members_can_thank = BooleanField(
+        "Members may thank a workday's attendees too (not only coordinators)"
     )
     colour = StringField(
         "Colour",

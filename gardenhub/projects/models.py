@@ -1,8 +1,20 @@
-"""The Project model and its coordinators."""
+"""Projects, their coordinators, their members and invitations to join."""
 
-from datetime import datetime
+from datetime import date, datetime
+from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, func
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gardenhub.accounts.models import Role, User
@@ -11,6 +23,40 @@ from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 
 DEFAULT_PUBLIC_NAME = "Community garden project"
+
+
+class JoinMode(StrEnum):
+    """How someone becomes a member; a group opens itself up by choice."""
+
+    open = "open"  # anyone with an account, with one click
+    request = "request"  # asks; coordinators approve or decline
+    invitation = "invitation"  # only through an invite link
+
+    @property
+    def label(self) -> str:
+        return {
+            "open": "Open: anyone with an account can join",
+            "request": "By request: people ask, coordinators decide",
+            "invitation": "By invitation: only with an invite link",
+        }[self.value]
+
+
+class Visibility(StrEnum):
+    public = "public"  # on public pages and feeds; anyone with an account signs up
+    members = "members"  # for members only; invisible to everyone else
+
+
+class MemberStatus(StrEnum):
+    requested = "requested"
+    member = "member"
+    paused = "paused"
+    left = "left"
+    declined = "declined"
+    removed = "removed"
+
+
+# A member or a paused member belongs: they see what members see.
+BELONGING = (MemberStatus.member, MemberStatus.paused)
 
 project_coordinator = Table(
     "project_coordinator",
@@ -35,6 +81,24 @@ class Project(db.Model):
     timezone: Mapped[str] = mapped_column(String(64))
     colour: Mapped[str] = mapped_column(String(7), default="#2f6b3a")
     is_active: Mapped[bool] = mapped_column(default=True)
+    join_mode: Mapped[str] = mapped_column(
+        String(20), default=JoinMode.request, server_default=JoinMode.request
+    )
+    # What new workdays and series of this project start as.
+    default_visibility: Mapped[str] = mapped_column(
+        String(20), default=Visibility.public, server_default=Visibility.public
+    )
+    # Shown to newcomers: what to wear, where to meet, that nobody has to share.
+    what_to_expect: Mapped[str | None] = mapped_column(Text)
+    # For hours letters a programme will accept.
+    org_name: Mapped[str | None] = mapped_column(String(120))
+    org_address: Mapped[str | None] = mapped_column(String(255))
+    org_contact: Mapped[str | None] = mapped_column(String(255))
+    # A coordinator who agreed to vouch for hours letters by name.
+    vouched_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    members_can_thank: Mapped[bool] = mapped_column(
+        default=False, server_default=false()
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Any change to the row: feeds show the public name, and archiving hides.
     updated_at: Mapped[datetime] = mapped_column(
@@ -45,14 +109,30 @@ class Project(db.Model):
     coordinators: Mapped[list[User]] = relationship(
         secondary=project_coordinator, order_by=User.display_name
     )
+    vouched_by: Mapped[User | None] = relationship(foreign_keys=[vouched_by_id])
 
     def __repr__(self) -> str:
         return f"<Project {self.slug}>"
 
-    def name_for(self, viewer) -> str:
-        if viewer is not None and viewer.is_authenticated:
-            return self.name
-        return self.public_name
+    def name_for(self, member: bool) -> str:
+        """Members see the group's own name; everyone else the public one."""
+        return self.name if member else self.public_name
+
+    def member_ids(self) -> set[int]:
+        """Who belongs: members, paused members and coordinators (read once per
+        loaded project, for the privacy helper's "fellow members")."""
+        cached = self.__dict__.get("_member_ids")
+        if cached is None:
+            cached = set(
+                db.session.scalars(
+                    select(Membership.user_id).where(
+                        Membership.project_id == self.id,
+                        Membership.status.in_(BELONGING),
+                    )
+                )
+            ) | {c.id for c in self.coordinators}
+            self.__dict__["_member_ids"] = cached
+        return cached
 
     def is_coordinated_by(self, user) -> bool:
         return bool(
@@ -67,3 +147,69 @@ class Project(db.Model):
         if not user or not user.is_authenticated:
             return False
         return user.is_admin or self.is_coordinated_by(user)
+
+
+class Membership(db.Model):
+    """A person's place in a project's circle; one row per person and project,
+    its status changing over time (the audit trail keeps who changed it)."""
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "user_id"),
+        CheckConstraint(
+            "status in ('requested', 'member', 'paused', 'left', 'declined', "
+            "'removed')",
+            name="status",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    # The short note a person leaves when they ask to join (coordinators only).
+    note: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A pause ends by itself on this date (or when the person resumes).
+    paused_until: Mapped[date | None]
+    # "I'm happy to welcome newcomers": may be paired as a buddy.
+    welcomes_newcomers: Mapped[bool] = mapped_column(
+        default=False, server_default=false()
+    )
+    invite_id: Mapped[int | None] = mapped_column(ForeignKey("invite.id"))
+
+    project: Mapped[Project] = relationship()
+    user: Mapped[User] = relationship()
+
+    @property
+    def belongs(self) -> bool:
+        return self.status in BELONGING
+
+
+class Invite(db.Model):
+    """An invitation link to join a project: expiring, usable a number of times,
+    revocable. Only the token's hash is stored, as with feed links."""
+
+    __table_args__ = (CheckConstraint("max_uses >= 1", name="max_uses"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(60))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    max_uses: Mapped[int] = mapped_column(default=20)
+    uses: Mapped[int] = mapped_column(default=0)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    project: Mapped[Project] = relationship()
+
+    def usable(self, now: datetime) -> bool:
+        return (
+            self.revoked_at is None
+            and self.expires_at > now
+            and self.uses < self.max_uses
+        )

@@ -7,7 +7,12 @@ from gardenhub.accounts import services as accounts
 from gardenhub.accounts.models import Role, User
 from gardenhub.errors import GardenHubError
 from gardenhub.gardens.models import Garden
-from gardenhub.projects.models import DEFAULT_PUBLIC_NAME, Project
+from gardenhub.projects.models import (
+    DEFAULT_PUBLIC_NAME,
+    JoinMode,
+    Project,
+    Visibility,
+)
 from gardenhub.slugs import add_with_unique_slug
 
 
@@ -23,11 +28,23 @@ class ProjectData:
     description: str | None = None
     garden: Garden | None = None
     colour: str = "#2f6b3a"
+    # A group opens itself up by choice: new projects are by request.
+    join_mode: str = JoinMode.request
+    default_visibility: str = Visibility.public
+    what_to_expect: str | None = None
+    org_name: str | None = None
+    org_address: str | None = None
+    org_contact: str | None = None
+    members_can_thank: bool = False
 
 
 def _check(data: ProjectData) -> None:
     if not timezones.is_valid_zone(data.timezone):
         raise ProjectError("Pick a time zone from the list.", field="timezone")
+    if data.join_mode not in set(JoinMode):
+        raise ProjectError("Pick how people join from the list.", field="join_mode")
+    if data.default_visibility not in set(Visibility):
+        raise ProjectError("Pick public or members only.", field="default_visibility")
 
 
 def create_project(data: ProjectData, *, actor: User) -> Project:

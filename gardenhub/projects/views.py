@@ -1,6 +1,6 @@
 """Project pages: the public project page and the coordinator's forms."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,13 +10,27 @@ from gardenhub.csrf import token_checked_by_form
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 from gardenhub.outcomes import committed, status
-from gardenhub.projects import queries, services
+from gardenhub.projects import membership, queries, services
 from gardenhub.projects.forms import CoordinatorsForm, ProjectForm
 from gardenhub.projects.models import Project
 from gardenhub.roles import coordinator_required, manageable
 from gardenhub.slugs import find_or_404
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+
+def member_project_ids() -> set[int]:
+    """The projects whose member-only pages the current viewer may see, read
+    once per request."""
+    if "member_project_ids" not in g:
+        g.member_project_ids = membership.belonging_project_ids(current_user)
+    return g.member_project_ids
+
+
+@bp.app_template_global()
+def is_member(project) -> bool:
+    """Does the viewer belong to `project` (member, coordinator, or admin)?"""
+    return project.id in member_project_ids()
 
 
 def _gardens() -> list[Garden]:
@@ -33,6 +47,13 @@ def _data(form: ProjectForm) -> services.ProjectData:
         if form.garden_id.data
         else None,
         colour=form.colour.data,
+        join_mode=form.join_mode.data,
+        default_visibility=form.default_visibility.data,
+        what_to_expect=form.what_to_expect.data or None,
+        org_name=form.org_name.data or None,
+        org_address=form.org_address.data or None,
+        org_contact=form.org_contact.data or None,
+        members_can_thank=form.members_can_thank.data,
     )
 
 

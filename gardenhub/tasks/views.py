@@ -20,6 +20,7 @@ from gardenhub.extensions import db
 from gardenhub.outcomes import committed, refused, status
 from gardenhub.projects import queries as project_queries
 from gardenhub.projects.models import Project
+from gardenhub.projects.views import is_member
 from gardenhub.roles import coordinator_required, manageable
 from gardenhub.slugs import find_or_404
 from gardenhub.tasks import queries, services
@@ -46,14 +47,12 @@ def attention_tasks() -> list[Task]:
 def workday_tasks(workday) -> list[Task]:
     """Tasks shown on a workday's page. The workdays package sits below tasks and
     never imports it, so tasks hands its list to that page this way (one query)."""
-    return queries.for_workday(
-        workday.id, public_only=not current_user.is_authenticated
-    )
+    return queries.for_workday(workday.id, public_only=not is_member(workday.project))
 
 
 def _task_or_404(task_id: int) -> Task:
     task = db.get_or_404(Task, task_id)
-    if not current_user.is_authenticated and not (task.is_public and task.is_open):
+    if not is_member(task.project) and not (task.is_public and task.is_open):
         abort(404)
     return task
 
@@ -77,7 +76,10 @@ def _form_with_workdays(project, **kwargs) -> TaskForm:
     upcoming = [
         s.workday
         for s in workday_queries.upcoming_workdays(
-            project_id=project.id, limit=60, include_cancelled=False
+            project_id=project.id,
+            limit=60,
+            include_cancelled=False,
+            member_of={project.id},
         )
     ]
     form.set_workdays(upcoming, lambda w: format_datetime(w.starts_at, w.timezone))
@@ -90,9 +92,7 @@ def board(slug: str):
     status = request.args.get("status") or None
     if status not in (None, *TaskStatus):
         status = None
-    tasks = queries.board(
-        project, status=status, public_only=not current_user.is_authenticated
-    )
+    tasks = queries.board(project, status=status, public_only=not is_member(project))
     return render_template(
         "tasks/board.html",
         project=project,
@@ -161,7 +161,7 @@ def _back(task_id: int):
 @bp.post("/tasks/<int:task_id>/claim")
 @login_required
 def claim(task_id: int):
-    task = db.get_or_404(Task, task_id)
+    task = _task_or_404(task_id)  # a members' task is not there for others
     with committed(success=f"“{task.title}” is yours. Thank you!"):
         services.claim(task, current_user, now=utcnow())
     return _back(task.id)

@@ -4,7 +4,16 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gardenhub.accounts.models import User
@@ -58,6 +67,9 @@ class WorkdaySeries(db.Model):
     start_time: Mapped[time]
     end_time: Mapped[time]
     timezone: Mapped[str] = mapped_column(String(64))
+    visibility: Mapped[str] = mapped_column(
+        String(20), default="public", server_default="public"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     project: Mapped[Project] = relationship()
@@ -133,6 +145,10 @@ class Workday(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     is_newcomer_friendly: Mapped[bool] = mapped_column(default=False)
+    # "public": on public pages and feeds; "members": for the project's members.
+    visibility: Mapped[str] = mapped_column(
+        String(20), default="public", server_default="public"
+    )
     status: Mapped[str] = mapped_column(String(20), default=WorkdayStatus.scheduled)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
@@ -167,11 +183,13 @@ class Workday(db.Model):
     def is_cancelled(self) -> bool:
         return self.status == WorkdayStatus.cancelled
 
-    def title_for(self, viewer) -> str:
-        """Members see the project's own title; the public a neutral one."""
-        if viewer is not None and viewer.is_authenticated:
-            return self.title
-        return self.public_title
+    def title_for(self, member: bool) -> str:
+        """Members see the project's own title; everyone else a neutral one."""
+        return self.title if member else self.public_title
+
+    @property
+    def is_members_only(self) -> bool:
+        return self.visibility == "members"
 
     def can_manage(self, user) -> bool:
         return self.project.can_manage(user)
@@ -245,10 +263,19 @@ class Signup(db.Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     hours: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    # A note for the coordinators only ("a quiet task please"), erased a while
+    # after the workday.
+    note: Mapped[str | None] = mapped_column(String(300))
+    # A newcomer may ask for a welcome buddy; a coordinator pairs one, who sees
+    # the newcomer's name only if the newcomer agreed.
+    wants_buddy: Mapped[bool] = mapped_column(default=False, server_default=false())
+    buddy_sees_name: Mapped[bool] = mapped_column(default=False, server_default=false())
+    buddy_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     shift: Mapped[Shift] = relationship(back_populates="signups")
     volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
     added_by: Mapped[User | None] = relationship(foreign_keys=[added_by_id])
+    buddy: Mapped[User | None] = relationship(foreign_keys=[buddy_id])
 
     def can_manage(self, user) -> bool:
         return self.shift.can_manage(user)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from gardenhub.db import utcnow
@@ -86,6 +86,15 @@ def _seat_totals(workday_ids: list[int]):
     )
 
 
+def visible(member_of: set[int] | frozenset = frozenset()):
+    """Public workdays, and the members-only ones of the projects in
+    `member_of` (the viewer's own): a members-only workday never reaches a
+    public page or feed."""
+    if not member_of:
+        return Workday.visibility == "public"
+    return or_(Workday.visibility == "public", Workday.project_id.in_(member_of))
+
+
 def workday_summaries(
     *conditions,
     order=None,
@@ -141,9 +150,14 @@ def upcoming_workdays(
     now: datetime | None = None,
     limit: int = 50,
     include_cancelled: bool = True,
+    member_of: set[int] | frozenset = frozenset(),
 ) -> list[WorkdaySummary]:
     now = now or utcnow()
-    conditions = [Workday.ends_at > now, Workday.starts_at > now - LONGEST_WORKDAY]
+    conditions = [
+        Workday.ends_at > now,
+        Workday.starts_at > now - LONGEST_WORKDAY,
+        visible(member_of),
+    ]
     if garden_id:
         conditions.append(Workday.garden_id == garden_id)
     if project_id:
@@ -160,11 +174,13 @@ def workdays_between(
     garden_id: int | None = None,
     project_id: int | None = None,
     limit: int | None = None,
+    member_of: set[int] | frozenset = frozenset(),
 ) -> list[WorkdaySummary]:
     conditions = [
         Workday.starts_at < end,
         Workday.ends_at > start,
         Workday.starts_at > start - LONGEST_WORKDAY,
+        visible(member_of),
     ]
     if garden_id:
         conditions.append(Workday.garden_id == garden_id)
@@ -337,6 +353,7 @@ def feed_version(
         Workday.starts_at < end,
         Workday.ends_at > start,
         Workday.starts_at > start - LONGEST_WORKDAY,
+        visible(),
     ]
     if garden_id:
         conditions.append(Workday.garden_id == garden_id)

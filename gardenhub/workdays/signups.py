@@ -19,6 +19,7 @@ from gardenhub.db import lock
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.notifications import services as notifications
+from gardenhub.projects import membership
 from gardenhub.workdays.calendar import shift_ics
 from gardenhub.workdays.models import (
     ACTIVE_STATUSES,
@@ -157,6 +158,13 @@ def sign_up(
     """
     shift = lock(shift)
     _check_open(shift, now)
+    workday = shift.workday
+    if (
+        workday.visibility == "members"
+        and added_by is None
+        and not membership.belongs(workday.project, person)
+    ):
+        raise SignupClosed("This workday is for the project's members.")
     if active_signup(shift, person) is not None:
         raise AlreadySignedUp(
             "You are already signed up for this shift."
@@ -165,6 +173,8 @@ def sign_up(
         )
     _check_overlap(shift, person, by_someone_else=added_by is not None)
     _release_expired_offers(shift, now)
+    if added_by is None:
+        membership.join_with_signup(workday.project, person, now=now)
     full = seats_taken(shift) >= shift.capacity
     signup = Signup(
         shift=shift,
@@ -207,6 +217,31 @@ def sign_up_someone(
         actor=actor, email=email, name=name, phone=phone
     )
     return sign_up(shift, person, now=now, added_by=actor)
+
+
+def release_project_seats(
+    project, person: User, *, now: datetime, members_only: bool
+) -> int:
+    """Give back `person`'s seats and places on the project's workdays still to
+    come (only the members-only ones when `members_only`); freed seats go to
+    the waitlist as after any cancellation. Returns how many."""
+    query = (
+        select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .join(Workday, Workday.id == Shift.workday_id)
+        .where(
+            Workday.project_id == project.id,
+            Signup.volunteer_id == person.id,
+            Signup.status.in_(ACTIVE_STATUSES),
+            Shift.starts_at > now,
+        )
+    )
+    if members_only:
+        query = query.where(Workday.visibility == "members")
+    found = db.session.scalars(query).all()
+    for signup in found:
+        cancel(signup, actor=person, now=now)
+    return len(found)
 
 
 def walk_in(shift: Shift, person: User, *, actor: User, now: datetime) -> Signup:

@@ -26,6 +26,7 @@ from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 from gardenhub.outcomes import committed
 from gardenhub.projects.models import Project
+from gardenhub.projects.views import is_member, member_project_ids
 from gardenhub.timezones import format_date, local_today, to_local
 from gardenhub.workdays import queries, signups
 from gardenhub.workdays.models import (
@@ -46,7 +47,10 @@ def upcoming_workdays_for(
     *, garden_id: int | None = None, project_id: int | None = None, limit: int = 20
 ):
     return queries.upcoming_workdays(
-        garden_id=garden_id, project_id=project_id, limit=limit
+        garden_id=garden_id,
+        project_id=project_id,
+        limit=limit,
+        member_of=member_project_ids(),
     )
 
 
@@ -78,7 +82,10 @@ def _filter_choices():
 def home():
     garden, project = _filters()
     upcoming = queries.upcoming_workdays(
-        garden_id=garden and garden.id, project_id=project and project.id, limit=40
+        garden_id=garden and garden.id,
+        project_id=project and project.id,
+        limit=40,
+        member_of=member_project_ids(),
     )
     gardens, projects = _filter_choices()
     return render_template(
@@ -116,7 +123,11 @@ def month():
     end = datetime.combine(weeks[-1][-1], datetime.min.time(), UTC) + timedelta(days=2)
     by_day: dict[date, list] = {}
     for summary in queries.workdays_between(
-        start, end, garden_id=garden and garden.id, project_id=project and project.id
+        start,
+        end,
+        garden_id=garden and garden.id,
+        project_id=project and project.id,
+        member_of=member_project_ids(),
     ):
         local_day = to_local(summary.workday.starts_at, summary.workday.timezone).date()
         by_day.setdefault(local_day, []).append(summary)
@@ -141,6 +152,8 @@ def month():
 @bp.get("/workdays/<int:workday_id>")
 def show(workday_id: int):
     workday = queries.load_workday_page(workday_id) or abort(404)
+    if workday.is_members_only and not is_member(workday.project):
+        abort(404)  # not even its existence is shown to non-members
     counts = queries.shift_counts(workday)
     mine = queries.signups_of(current_user, [s.id for s in workday.shifts])
     positions = queries.waitlist_positions(list(mine.values()))
