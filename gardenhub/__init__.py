@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     from gardenhub.accounts.views import bp as accounts_bp
+    from gardenhub.community.views import bp as community_bp
     from gardenhub.feeds.views import bp as feeds_bp
     from gardenhub.gardens.views import bp as gardens_bp
     from gardenhub.hours.views import bp as hours_bp
@@ -65,5 +66,6 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         hours_bp,
         me_bp,
+        community_bp,
     ):
         app.register_blueprint(blueprint)

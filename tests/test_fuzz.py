@@ -75,6 +75,9 @@ EXTRA_PAGES = [
     "/gardens/garden-2/renewals",
     "/gardens/garden-3/renewals",
     "/tasks/{done_task}",
+    "/projects/project-2",
+    "/projects/project-3",
+    "/projects/project-4",
 ]
 CRAWL_AS = ("anonymous", "volunteer", "coordinator", "admin")
 

@@ -46,6 +46,29 @@ OWNER_OR_MANAGERS = {**MANAGERS, "volunteer": OK}
 
 # endpoint: (url with {placeholders}, {method: expectations})
 MATRIX = {
+    "community.ask": ("/projects/{project}/ask", {"GET": LOGGED_IN, "POST": LOGGED_IN}),
+    "community.decide": ("/memberships/{request}/approve", {"POST": MANAGERS}),
+    "community.join": ("/projects/{project}/join", {"POST": LOGGED_IN}),
+    "community.join_with_invite": (
+        "/join/{invite_secret}",
+        {"GET": PUBLIC, "POST": PUBLIC},
+    ),
+    "community.leave": ("/memberships/{membership}/leave", {"POST": OWNER}),
+    "community.members": (
+        "/projects/{project}/members",
+        {"GET": MANAGERS, "POST": MANAGERS},
+    ),
+    "community.pause": ("/memberships/{membership}/pause", {"POST": OWNER}),
+    "community.pause_account": (
+        "/profile/pause",
+        {"GET": LOGGED_IN, "POST": LOGGED_IN},
+    ),
+    "community.remove": ("/memberships/{membership}/remove", {"POST": MANAGERS}),
+    "community.resume": ("/memberships/{membership}/resume", {"POST": OWNER}),
+    "community.resume_account": ("/profile/resume", {"POST": LOGGED_IN}),
+    "community.revoke_invite": ("/invites/{invite}/revoke", {"POST": MANAGERS}),
+    "community.welcome": ("/memberships/{membership}/welcome/on", {"POST": OWNER}),
+    "community.withdraw": ("/memberships/{own_request}/withdraw", {"POST": OWNER}),
     "accounts.audit_trail": ("/admin/audit", {"GET": ADMINS}),
     "accounts.check_email": ("/register/check-email", {"GET": PUBLIC}),
     "accounts.confirm_email": (

@@ -21,7 +21,8 @@ from gardenhub.notifications.models import Notification
 from gardenhub.plots import services as plots
 from gardenhub.plots import waitlist
 from gardenhub.plots.models import Plot
-from gardenhub.projects.models import Project
+from gardenhub.projects import membership
+from gardenhub.projects.models import Membership, Project
 from gardenhub.tasks import services as task_services
 from gardenhub.tasks.models import Task
 from gardenhub.workdays import signups
@@ -107,7 +108,28 @@ def build_world() -> World:
     other_garden.next_season_starts_on = now.date() + timedelta(days=30)
     other_garden.next_season_ends_on = now.date() + timedelta(days=200)
     quiet_garden = Garden(name="Garden 3", slug="garden-3", timezone="Europe/Berlin")
-    db.session.add_all([garden, other_garden, quiet_garden, project, other_project])
+    # Belonging: an open project the volunteer has not joined, and one where
+    # they are taking a break.
+    open_project = Project(
+        name="Open Project",
+        slug="project-3",
+        timezone="Europe/Berlin",
+        join_mode="open",
+    )
+    break_project = Project(
+        name="Break Project", slug="project-4", timezone="Europe/Berlin"
+    )
+    db.session.add_all(
+        [
+            garden,
+            other_garden,
+            quiet_garden,
+            project,
+            other_project,
+            open_project,
+            break_project,
+        ]
+    )
     start = (now + timedelta(days=3)).replace(hour=8, minute=0, second=0, microsecond=0)
     workday = _workday(project, starts=start)
     # A workday starting soon: check-in is open, so its forms show.
@@ -188,6 +210,37 @@ def build_world() -> World:
         description="Weeding",
     )
     db.session.add(entry)
+    member = Membership(
+        project=project, user=volunteer, status="member", joined_at=now, created_at=now
+    )
+    paused = Membership(
+        project=break_project,
+        user=volunteer,
+        status="paused",
+        joined_at=now,
+        created_at=now,
+    )
+    own_request = Membership(
+        project=other_project,
+        user=volunteer,
+        status="requested",
+        note="I'd like to come",
+        created_at=now,
+    )
+    asking = Membership(
+        project=project,
+        user=_person("Asking Ash"),
+        status="requested",
+        note="A friend told me about you",
+        created_at=now,
+    )
+    db.session.add_all([member, paused, own_request, asking])
+    db.session.flush()
+    invite, invite_secret = membership.create_invite(
+        project, label="Open evening", days=14, max_uses=5, actor=coordinator, now=now
+    )
+    # The admin is taking a break, so the "resume" form shows somewhere.
+    people["admin"].paused_at = now
     feed_token, token = feed_services.create_token(volunteer, "phone", now=now)
     letter = hours_services.issue_letter(
         volunteer,
@@ -233,6 +286,11 @@ def build_world() -> World:
         "volunteer": volunteer.id,
         "notification": failed.id,
         "offered": offered.id,
+        "membership": member.id,
+        "own_request": own_request.id,
+        "request": asking.id,
+        "invite": invite.id,
+        "invite_secret": invite_secret,
         "offer_token": tokens.make("seat-offer", [offered.id, volunteer.id]),
         "confirm_token": tokens.make(
             "confirm-email", [unconfirmed.id, unconfirmed.email, ""]

@@ -88,6 +88,12 @@ class User(db.Model):
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()
 
+    def is_paused(self, today: date) -> bool:
+        """The whole account is paused (until `paused_until`, if set)."""
+        return self.paused_at is not None and (
+            self.paused_until is None or self.paused_until > today
+        )
+
     @property
     def is_admin(self) -> bool:
         return self.role == Role.admin

@@ -281,6 +281,23 @@ def update_profile(
     user.feed_shows_waitlist = feed_shows_waitlist
 
 
+def pause_account(user: User, *, until, today, now: datetime) -> None:
+    """Step back from everything for a while: no reminders or messages but
+    answers to the person's own actions, until `until` (or until they resume).
+    Raises AccountError for an end date that is not after today."""
+    if until is not None and until <= today:
+        raise AccountError("Pick a date after today, or none.", field="until")
+    user.paused_at = now
+    user.paused_until = until
+
+
+def resume_account(user: User) -> None:
+    if user.paused_at is None:
+        raise AccountError("Your account is not paused.")
+    user.paused_at = None
+    user.paused_until = None
+
+
 def log_out(user: User) -> None:
     """End this and every other session of `user` (copied cookies stop working)."""
     user.rotate_session_token()

@@ -16,12 +16,16 @@ from gardenhub import config
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.notifications.models import Notification, OutboxStatus
+from gardenhub.timezones import local_today
 
 
 @dataclass(frozen=True)
 class Kind:
     label: str
     can_mute: bool = True
+    # Sent while the person's account is paused: answers to their own actions
+    # and changes to what they signed up for, never reminders or asks.
+    while_paused: bool = True
 
 
 KINDS = {
@@ -31,15 +35,30 @@ KINDS = {
     "offer_expired": Kind("An offer expired and passed on"),
     "workday_changed": Kind("A workday you signed up for changed"),
     "workday_cancelled": Kind("A workday you signed up for was cancelled"),
-    "reminder": Kind("Reminders before your shift"),
-    "task_assigned": Kind("A task was assigned to you"),
+    "reminder": Kind("Reminders before your shift", while_paused=False),
+    "task_assigned": Kind("A task was assigned to you", while_paused=False),
     "plot_offered": Kind("A plot is offered to you", can_mute=False),
-    "plot_renewal_due": Kind("Your plot is up for renewal"),
-    "coordinator_message": Kind("Messages from coordinators"),
+    "plot_renewal_due": Kind("Your plot is up for renewal", while_paused=False),
+    "coordinator_message": Kind("Messages from coordinators", while_paused=False),
     "password_reset": Kind("Password reset", can_mute=False),
     "confirm_email": Kind("Confirming your address", can_mute=False),
     "registration_attempt": Kind("Registrations with your address", can_mute=False),
+    "membership_requested": Kind("Your requests to join", can_mute=False),
+    "membership_request_received": Kind(
+        "Someone asked to join your project", while_paused=False
+    ),
+    "membership_approved": Kind("Your request to join was accepted", can_mute=False),
+    "membership_declined": Kind("Your request to join was declined", can_mute=False),
+    "membership_removed": Kind("Changes to your membership", can_mute=False),
 }
+
+
+def _paused(person, now: datetime | None) -> bool:
+    is_paused = getattr(person, "is_paused", None)
+    if is_paused is None:
+        return False
+    zone = current_app.config["DEFAULT_TIMEZONE"]
+    return is_paused(local_today(zone, now))
 
 
 def is_muted(person, kind: str) -> bool:
@@ -98,6 +117,8 @@ def queue(
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     if is_muted(person, kind):
+        return None
+    if not KINDS[kind].while_paused and _paused(person, now):
         return None
     discreet = bool(getattr(person, "is_discreet", False))
     template = current_app.jinja_env.get_template(f"notifications/{kind}.txt")

@@ -4,6 +4,7 @@ they mean for the person's seats. The membership rules themselves live in
 
 from datetime import date, datetime
 
+from gardenhub.accounts import services as accounts
 from gardenhub.projects import membership
 from gardenhub.projects.models import Membership
 from gardenhub.workdays.signups import release_project_seats
@@ -28,6 +29,16 @@ def pause(
     membership.pause(found, person=person, until=until, now=now)
     if release_signups:
         release_project_seats(found.project, found.user, now=now, members_only=False)
+
+
+def pause_account(
+    person, *, until: date | None, release_signups: bool, today: date, now: datetime
+) -> None:
+    """Pause the whole account; with `release_signups` every seat still to come,
+    in every project, goes back."""
+    accounts.pause_account(person, until=until, today=today, now=now)
+    if release_signups:
+        release_project_seats(None, person, now=now, members_only=False)
 
 
 def remove(found: Membership, *, actor, now: datetime) -> None:

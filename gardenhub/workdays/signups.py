@@ -223,19 +223,21 @@ def release_project_seats(
     project, person: User, *, now: datetime, members_only: bool
 ) -> int:
     """Give back `person`'s seats and places on the project's workdays still to
-    come (only the members-only ones when `members_only`); freed seats go to
-    the waitlist as after any cancellation. Returns how many."""
+    come (every project's when `project` is None; only the members-only ones
+    when `members_only`); freed seats go to the waitlist as after any
+    cancellation. Returns how many."""
     query = (
         select(Signup)
         .join(Shift, Shift.id == Signup.shift_id)
         .join(Workday, Workday.id == Shift.workday_id)
         .where(
-            Workday.project_id == project.id,
             Signup.volunteer_id == person.id,
             Signup.status.in_(ACTIVE_STATUSES),
             Shift.starts_at > now,
         )
     )
+    if project is not None:
+        query = query.where(Workday.project_id == project.id)
     if members_only:
         query = query.where(Workday.visibility == "members")
     found = db.session.scalars(query).all()
