@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     from gardenhub.accounts.views import bp as accounts_bp
+    from gardenhub.community.together_views import bp as together_bp
     from gardenhub.community.views import bp as community_bp
     from gardenhub.feeds.views import bp as feeds_bp
     from gardenhub.gardens.views import bp as gardens_bp
@@ -67,5 +68,6 @@ def register_blueprints(app: Flask) -> None:
         hours_bp,
         me_bp,
         community_bp,
+        together_bp,
     ):
         app.register_blueprint(blueprint)

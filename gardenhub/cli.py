@@ -10,12 +10,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from gardenhub import config, demo
 from gardenhub.accounts import services as accounts
 from gardenhub.accounts.models import Role
+from gardenhub.community import goals
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.me import services as me_services
 from gardenhub.notifications import delivery
 from gardenhub.plots import waitlist
-from gardenhub.workdays import reminders, signups
+from gardenhub.projects import membership
+from gardenhub.workdays import newcomers, reminders, signups
 
 log = logging.getLogger(__name__)
 users_cli = click.Group("users", help="Manage user accounts.")
@@ -59,6 +61,15 @@ def demo_command() -> None:
     click.echo("Demo data is ready. Log in with:")
     for login in logins:
         click.echo(f"  {login.role:<12} {login.email:<28} password: {login.password}")
+
+
+@signups_cli.command("erase-notes")
+def erase_notes() -> None:
+    """Erase volunteers' notes to coordinators GARDENHUB_SIGNUP_NOTE_DAYS after
+    their workday (run daily)."""
+    count = newcomers.erase_old_notes(now=utcnow())
+    db.session.commit()
+    click.echo(f"{count} sign-up note{'s' if count != 1 else ''} erased.")
 
 
 @signups_cli.command("expire-offers")
@@ -128,6 +139,28 @@ def send_reminders() -> None:
     click.echo(f"{count} reminder{'s' if count != 1 else ''} queued.")
 
 
+memberships_cli = click.Group("memberships", help="Project membership.")
+
+
+@memberships_cli.command("end-pauses")
+def end_pauses() -> None:
+    """End pauses (of a membership or an account) whose end date has come."""
+    count = membership.end_due_pauses(now=utcnow())
+    db.session.commit()
+    click.echo(f"{count} pause{'s' if count != 1 else ''} ended.")
+
+
+community_cli = click.Group("community", help="Goals and partners.")
+
+
+@community_cli.command("goal-steps")
+def goal_steps() -> None:
+    """Tell partners when their member reached a new quarter of a goal."""
+    count = goals.tell_partners(now=utcnow())
+    db.session.commit()
+    click.echo(f"{count} partner{'s' if count != 1 else ''} told.")
+
+
 privacy_cli = click.Group("privacy", help="Data retention.")
 
 
@@ -174,6 +207,8 @@ def backup(path: str) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(memberships_cli)
+    app.cli.add_command(community_cli)
     app.cli.add_command(backup)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)

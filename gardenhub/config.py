@@ -53,6 +53,9 @@ class Defaults:
     # Past sign-ups and hours lose the person's identity after this many days
     # (flask privacy retention); counts and hours stay.
     RETENTION_DAYS = 180
+    # A volunteer's note to the coordinators on a sign-up is erased this many
+    # days after the workday (flask signups erase-notes).
+    SIGNUP_NOTE_DAYS = 7
 
     # Sign-ups: how long a waitlist offer holds a seat, and how close to the
     # shift a freed seat simply opens to anyone.

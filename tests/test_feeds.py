@@ -254,11 +254,12 @@ def create_token(client, name="phone") -> str:
 
 
 def test_private_feed_lists_own_shifts_and_is_private(
-    client, auth, make_user, make_workday, make_signup
+    client, auth, make_user, make_workday, make_signup, make_member
 ):
     person = make_user()
     mine = make_workday(title="My workday")
     make_workday(title="Not mine")
+    make_member(mine.project, person)
     make_signup(mine.shifts[0], person)
     auth.login(person)
     token = create_token(client)
@@ -275,6 +276,20 @@ def test_private_feed_lists_own_shifts_and_is_private(
     )
     db.session.expire_all()
     assert stored.last_used_at is not None
+
+
+def test_a_private_feed_shows_a_non_member_the_public_title(
+    client, auth, make_user, make_workday, make_signup
+):
+    person = make_user()
+    workday = make_workday(title="Circle planting", public_title="Garden workday")
+    make_signup(workday.shifts[0], person)
+    auth.login(person)
+    token = create_token(client)
+    found = events(parse(client.get(f"/feeds/{token}.ics")))
+    (event,) = found.values()
+    assert str(event["summary"]) == "Shift 1: Garden workday"
+    assert workday.project.name not in str(event["description"])
 
 
 def test_discreet_mode_uses_neutral_words(

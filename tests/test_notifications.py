@@ -92,14 +92,22 @@ def test_waitlist_offer_link_confirms_only_with_the_button(
 
 
 def test_cancelled_workday_reaches_everyone_with_a_cancelled_event(
-    client, auth, make_user, make_project, make_workday, make_signup, smtp_server
+    client,
+    auth,
+    make_user,
+    make_project,
+    make_workday,
+    make_signup,
+    make_member,
+    smtp_server,
 ):
     coordinator = make_user(Role.coordinator)
-    workday = make_workday(
-        project=make_project(coordinators=[coordinator]), capacities=(1,)
-    )
-    make_signup(workday.shifts[0], make_user(email="a@example.org"))
-    make_signup(workday.shifts[0], make_user(email="b@example.org"))  # waitlisted
+    project = make_project(coordinators=[coordinator])
+    workday = make_workday(project=project, capacities=(1,))
+    member = make_member(project, make_user(email="a@example.org")).user
+    stranger = make_user(email="b@example.org")
+    make_signup(workday.shifts[0], member)
+    make_signup(workday.shifts[0], stranger)  # waitlisted
     auth.login(coordinator)
     client.post(f"/workdays/{workday.id}/cancel", data={"reason": "Storm warning"})
     deliver()
@@ -115,6 +123,12 @@ def test_cancelled_workday_reaches_everyone_with_a_cancelled_event(
     assert (
         "Storm warning"
         in cancelled[("a@example.org",)].get_body(("plain",)).get_content()
+    )
+    # The reason is for members: someone who only signed up for the public
+    # workday hears that it is cancelled, not why.
+    assert (
+        "Storm warning"
+        not in cancelled[("b@example.org",)].get_body(("plain",)).get_content()
     )
 
 

@@ -43,6 +43,9 @@ OWNER = {
     "admin": DENY,
 }
 OWNER_OR_MANAGERS = {**MANAGERS, "volunteer": OK}
+# Members of the project (the volunteer), its coordinators and admins; everyone
+# else is told it does not exist.
+MEMBERS = {**OWNER_OR_MANAGERS, "anonymous": DENY}
 
 # endpoint: (url with {placeholders}, {method: expectations})
 MATRIX = {
@@ -200,8 +203,29 @@ MATRIX = {
         "/projects/{project}/coordinators",
         {"POST": MANAGERS},
     ),
+    "planning.pair_buddy": ("/signups/{signup}/buddy", {"POST": MANAGERS}),
     "projects.show": ("/projects/{project}", {"GET": PUBLIC}),
     "tasks.assign": ("/tasks/{task}/assign", {"POST": MANAGERS}),
+    "together.answer_partner": (
+        "/partnerships/{partnership}/accept",
+        {"POST": OWNER},
+    ),
+    "together.ask_partner": ("/goals/{goal}/partner", {"POST": OWNER}),
+    "together.celebrations_page": (
+        "/projects/{project}/celebrations",
+        {"GET": MEMBERS},
+    ),
+    "together.end_goal": ("/goals/{goal}/end", {"POST": OWNER}),
+    "together.end_partnership": ("/partnerships/{partnership}/end", {"POST": OWNER}),
+    "together.new_goal": ("/me/goals/new", {"GET": LOGGED_IN, "POST": LOGGED_IN}),
+    "together.share_milestone": (
+        "/projects/{project}/milestones/year-1/share",
+        {"POST": {**MEMBERS, "anonymous": LOGIN}},
+    ),
+    "together.thank": (
+        "/workdays/{past_workday}/thanks",
+        {"POST": {**MEMBERS, "anonymous": LOGIN}},
+    ),
     "tasks.attention": ("/coordinate", {"GET": COORDINATORS}),
     "tasks.board": ("/projects/{project}/tasks", {"GET": PUBLIC}),
     "tasks.cancel": ("/tasks/{task}/cancel", {"POST": MANAGERS}),
@@ -218,6 +242,8 @@ MATRIX = {
     "tasks.show": ("/tasks/{task}", {"GET": PUBLIC}),
     "workdays.cancel": ("/signups/{signup}/cancel", {"POST": OWNER_OR_MANAGERS}),
     "workdays.confirm": ("/signups/{signup}/confirm", {"POST": OWNER}),
+    "workdays.end_buddy": ("/signups/{signup}/buddy/end", {"POST": OWNER}),
+    "workdays.signup_details": ("/signups/{signup}/details", {"POST": OWNER}),
     "workdays.home": ("/", {"GET": PUBLIC}),
     "workdays.month": ("/calendar", {"GET": PUBLIC}),
     "workdays.my_shifts": ("/my/shifts", {"GET": LOGGED_IN}),

@@ -166,7 +166,8 @@ def test_list_pages_run_a_constant_number_of_queries(
         make_signup(workday.shifts[1])
     many = {url: queries_for(client, count_queries, url) for url in urls}
     assert many == few
-    assert max(many.values()) <= 8
+    # The project page adds its season totals (three counts) to the list.
+    assert max(many.values()) <= 10
 
 
 def test_workday_page_query_count_does_not_grow_with_shifts_or_signups(

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from gardenhub import tokens
 from gardenhub.accounts.models import Role, User
+from gardenhub.community import goals
+from gardenhub.community.models import Thanks
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.feeds import services as feed_services
@@ -26,7 +28,7 @@ from gardenhub.projects.models import Membership, Project
 from gardenhub.tasks import services as task_services
 from gardenhub.tasks.models import Task
 from gardenhub.workdays import signups
-from gardenhub.workdays.models import Shift, Workday
+from gardenhub.workdays.models import Shift, Signup, Workday
 
 ROLES = ("anonymous", "volunteer", "other coordinator", "coordinator", "admin")
 
@@ -138,7 +140,20 @@ def build_world() -> World:
     shift = workday.shifts[0]
     signup = signups.sign_up(shift, volunteer, now=now)
     here = signups.sign_up(today.shifts[0], _person("Here Hana"), now=now)
-    signups.sign_up(today.shifts[0], _person("Coming Cai"), now=now)
+    # A newcomer who asked for a welcome buddy, and a member happy to be one.
+    signups.sign_up(today.shifts[0], _person("Coming Cai"), now=now, wants_buddy=True)
+    welcoming = _person("Welcoming Wen")
+    db.session.add(
+        Membership(
+            project=project,
+            user=welcoming,
+            status="member",
+            joined_at=now,
+            welcomes_newcomers=True,
+        )
+    )
+    # The volunteer asked for one too, and Wen will welcome them.
+    signup.wants_buddy, signup.buddy = True, welcoming
     hours_services.check_in(here, actor=coordinator, now=now)
     # A seat offered to the volunteer (a freed seat on a full shift).
     full = _workday(project, starts=start + timedelta(days=1), capacity=1)
@@ -236,6 +251,56 @@ def build_world() -> World:
     )
     db.session.add_all([member, paused, own_request, asking])
     db.session.flush()
+    # Together: the volunteer joined over a year ago and came last week (so
+    # a milestone can be shared), was thanked, has a goal, and is asked to be
+    # Wen's goal partner.
+    member.joined_at = now - timedelta(days=400)
+    past = _workday(project, starts=now - timedelta(days=7))
+    db.session.flush()
+    db.session.add(
+        Signup(
+            shift=past.shifts[0],
+            volunteer=volunteer,
+            status="confirmed",
+            created_at=now - timedelta(days=9),
+            checked_in_at=now - timedelta(days=7),
+            hours=Decimal(3),
+        )
+    )
+    db.session.add(
+        Thanks(workday=past, author=coordinator, text="Thank you all!", created_at=now)
+    )
+    goal = goals.set_goal(
+        volunteer,
+        project,
+        kind="hours",
+        target=Decimal(20),
+        starts_on=now.date() - timedelta(days=30),
+        ends_on=now.date() + timedelta(days=60),
+        now=now,
+    )
+    wens_goal = goals.set_goal(
+        welcoming,
+        project,
+        kind="workdays_per_month",
+        target=Decimal(2),
+        starts_on=now.date(),
+        ends_on=now.date() + timedelta(days=90),
+        now=now,
+    )
+    db.session.flush()
+    project.forget_members()  # rows were added straight to the session above
+    partnership = goals.ask_partner(wens_goal, volunteer, person=welcoming, now=now)
+    goals.ask_partner(goal, welcoming, person=volunteer, now=now)
+    goals.set_goal(  # and one without a partner yet, so the "ask" form shows
+        volunteer,
+        project,
+        kind="workdays_per_month",
+        target=Decimal(2),
+        starts_on=now.date(),
+        ends_on=now.date() + timedelta(days=90),
+        now=now,
+    )
     invite, invite_secret = membership.create_invite(
         project, label="Open evening", days=14, max_uses=5, actor=coordinator, now=now
     )
@@ -291,6 +356,9 @@ def build_world() -> World:
         "request": asking.id,
         "invite": invite.id,
         "invite_secret": invite_secret,
+        "past_workday": past.id,
+        "goal": goal.id,
+        "partnership": partnership.id,
         "offer_token": tokens.make("seat-offer", [offered.id, volunteer.id]),
         "confirm_token": tokens.make(
             "confirm-email", [unconfirmed.id, unconfirmed.email, ""]

@@ -1,6 +1,13 @@
-"""Forms for joining and stepping back, invitations, and the account pause."""
+"""Forms for joining and stepping back, invitations, the account pause, goals,
+partners and thanks."""
 
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -9,7 +16,7 @@ from wtforms.validators import (
     Optional,
 )
 
-from gardenhub.formfields import BaseForm, DateField, IntegerField, strip
+from gardenhub.formfields import BaseForm, DateField, DecimalField, IntegerField, strip
 
 
 class AskForm(BaseForm):
@@ -56,4 +63,56 @@ class InviteForm(BaseForm):
             InputRequired(),
             NumberRange(1, 500, message="Use 1 to 500 people."),
         ],
+    )
+
+
+class GoalForm(BaseForm):
+    project_id = SelectField(
+        "In which project", coerce=int, validators=[InputRequired()]
+    )
+    kind = RadioField(
+        "What it counts",
+        choices={
+            "workdays_per_month": "Workdays a month (for example 2)",
+            "hours": "Hours in all by the end date (for example 20)",
+        },
+        default="workdays_per_month",
+        validators=[InputRequired(message="Pick what the goal counts.")],
+    )
+    target = DecimalField(
+        "How many",
+        places=1,
+        validators=[
+            InputRequired(message="How many?"),
+            NumberRange(0.5, 2000, message="Pick a number from 1 to 2000."),
+        ],
+    )
+    starts_on = DateField(
+        "From", validators=[InputRequired()], years_back=1, years_ahead=1
+    )
+    ends_on = DateField(
+        "Until",
+        validators=[InputRequired(message="A goal needs an end date.")],
+        years_back=0,
+        years_ahead=2,
+        description="A season at most: up to a year.",
+    )
+
+
+class PartnerForm(BaseForm):
+    partner = SelectField(
+        "Ask a fellow member", coerce=int, validators=[InputRequired()]
+    )
+
+
+class ThanksForm(BaseForm):
+    text = TextAreaField(
+        "A thank-you for everyone who came",
+        filters=[strip],
+        validators=[
+            DataRequired(message="Write a few words of thanks."),
+            Length(max=300, message="Keep it to 300 characters."),
+        ],
+        description="It appears on their My page (and by email for those who "
+        "want it). It is never shown publicly.",
     )

@@ -35,6 +35,7 @@ from gardenhub.projects.models import Project
 from gardenhub.projects.queries import managed_project_ids
 from gardenhub.roles import coordinator_required, manageable
 from gardenhub.timezones import local_today
+from gardenhub.workdays import newcomers
 from gardenhub.workdays import queries as workday_queries
 from gardenhub.workdays.models import Shift, Signup
 
@@ -45,10 +46,12 @@ bp = Blueprint("hours", __name__)
 @coordinator_required
 def check_in_page(workday_id: int):
     workday = manageable(workday_queries.load_workday_page(workday_id) or abort(404))
+    rows = workday_queries.roster(workday)
     return render_template(
         "hours/check_in.html",
         workday=workday,
-        signups=workday_queries.roster(workday),
+        signups=rows,
+        first_timers=newcomers.first_timers(workday, rows),
         windows={s.id: services.check_in_window(s) for s in workday.shifts},
         now=utcnow(),
     )

@@ -7,17 +7,20 @@ the name, contact data and feed links are gone.
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
 from gardenhub import audit
 from gardenhub.accounts.models import User
+from gardenhub.community import celebrations, goals
+from gardenhub.community.models import Goal
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.feeds.models import FeedToken
 from gardenhub.hours.models import HoursEntry, HoursLetter
 from gardenhub.notifications import services as notifications
 from gardenhub.plots.models import PlotAssignment, PlotRequest, RequestStatus
+from gardenhub.projects.models import Membership
 from gardenhub.tasks import services as task_rules
 from gardenhub.tasks.models import OPEN_STATUSES, Task, TaskAssignment
 from gardenhub.workdays import signups as signup_rules
@@ -60,6 +63,8 @@ def export_data(person: User) -> dict:
                 "signed_up_at": _iso(s.created_at),
                 "checked_in_at": _iso(s.checked_in_at),
                 "hours": str(s.hours) if s.hours is not None else None,
+                "note_to_coordinators": s.note,
+                "asked_for_a_buddy": s.wants_buddy,
             }
             for s in signups
         ],
@@ -86,6 +91,30 @@ def export_data(person: User) -> dict:
             for a in db.session.scalars(
                 select(PlotAssignment).where(PlotAssignment.gardener_id == person.id)
             )
+        ],
+        "memberships": [
+            {
+                "project": m.project.name,
+                "status": m.status,
+                "joined_at": _iso(m.joined_at),
+                "note": m.note,
+                "welcomes_newcomers": m.welcomes_newcomers,
+            }
+            for m in db.session.scalars(
+                select(Membership)
+                .options(joinedload(Membership.project))
+                .where(Membership.user_id == person.id)
+            )
+        ],
+        "goals": [
+            {
+                "project": g.project.name,
+                "goal": goals.describe(g),
+                "from": _iso(g.starts_on),
+                "until": _iso(g.ends_on),
+                "ended_at": _iso(g.ended_at),
+            }
+            for g in db.session.scalars(select(Goal).where(Goal.user_id == person.id))
         ],
         "plot_requests": [
             {
@@ -186,6 +215,18 @@ def delete_account(person: User, *, password: str, now: datetime) -> None:
         )
     ).all():
         task_rules.release(assignment, actor=person, now=now)
+    db.session.execute(
+        update(Signup).where(Signup.volunteer_id == person.id).values(note=None)
+    )
+    goals.forget(person, now=now)
+    celebrations.forget(person)
+    for found in db.session.scalars(
+        select(Membership).where(Membership.user_id == person.id)
+    ):
+        found.note, found.welcomes_newcomers = None, False
+    db.session.execute(
+        update(Signup).where(Signup.buddy_id == person.id).values(buddy_id=None)
+    )
     db.session.execute(delete(FeedToken).where(FeedToken.user_id == person.id))
     for letter in db.session.scalars(
         select(HoursLetter).where(HoursLetter.volunteer_id == person.id)
@@ -239,6 +280,7 @@ def pseudonymise_past(*, days: int, now: datetime) -> int:
     ).all()
     for signup in old_signups:
         signup.volunteer_id = pseudonym_for(signup.volunteer_id).id
+        signup.note, signup.buddy_id, signup.buddy_sees_name = None, None, False
         moved += 1
     for entry in db.session.scalars(
         select(HoursEntry)

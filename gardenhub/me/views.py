@@ -5,6 +5,8 @@ from flask_login import current_user, login_required, logout_user
 from wtforms import PasswordField
 from wtforms.validators import InputRequired, Length
 
+from gardenhub.community import celebrations, goals
+from gardenhub.community import queries as community_queries
 from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.formfields import BaseForm
@@ -13,6 +15,8 @@ from gardenhub.me import services
 from gardenhub.outcomes import committed, status
 from gardenhub.plots import queries as plot_queries
 from gardenhub.tasks import queries as task_queries
+from gardenhub.timezones import local_today
+from gardenhub.workdays import newcomers
 from gardenhub.workdays import queries as workday_queries
 
 bp = Blueprint("me", __name__)
@@ -39,7 +43,39 @@ def page():
         tasks=task_queries.my_assignments(current_user, done=False)[:5],
         plots=plot_queries.my_assignments(current_user, now),
         hours=hours_queries.counted_hours(current_user),
+        welcoming=newcomers.buddying(current_user, now=now),
+        **_together(current_user, now),
     )
+
+
+def _together(person, now) -> dict:
+    """Goals, partners, thanks and milestones: what My page shows of them."""
+    mine = goals.my_goals(person)
+    partnering = goals.partnering(person)
+    projects = [
+        m.project
+        for m in community_queries.my_memberships(person)
+        if m.status in ("member", "paused")
+    ]
+    return {
+        "goals": mine,
+        "partners": goals.partnerships_of(mine),
+        "partner_choices": {g.id: goals.partner_choices(g) for g in mine},
+        "partnering": partnering,
+        "progress": goals.progress_of(mine + [p.goal for p in partnering]),
+        "describe_goal": goals.describe,
+        "thanks": celebrations.thanks_for(person),
+        "milestones": [
+            (
+                project,
+                celebrations.milestones_in(
+                    project, person, local_today(project.timezone, now)
+                ),
+                celebrations.shared_keys(project, person),
+            )
+            for project in projects
+        ],
+    }
 
 
 @bp.get("/me/data.json")

@@ -26,6 +26,8 @@ class Kind:
     # Sent while the person's account is paused: answers to their own actions
     # and changes to what they signed up for, never reminders or asks.
     while_paused: bool = True
+    # Off until the person turns it on (stored as "+kind" among the muted).
+    opt_in: bool = False
 
 
 KINDS = {
@@ -50,6 +52,14 @@ KINDS = {
     "membership_approved": Kind("Your request to join was accepted", can_mute=False),
     "membership_declined": Kind("Your request to join was declined", can_mute=False),
     "membership_removed": Kind("Changes to your membership", can_mute=False),
+    "buddy_paired": Kind("You are asked to welcome a newcomer", while_paused=False),
+    "buddy_found": Kind("A welcome buddy was found for you"),
+    "buddy_ended": Kind("A welcome pairing ended"),
+    "partner_asked": Kind("Someone asks you to be their goal partner"),
+    "partner_step": Kind("Your goal partner reached a step"),
+    "thanks_received": Kind(
+        "Thanks after a workday (always on My page)", while_paused=False, opt_in=True
+    ),
 }
 
 
@@ -63,6 +73,8 @@ def _paused(person, now: datetime | None) -> bool:
 
 def is_muted(person, kind: str) -> bool:
     muted = set(filter(None, (person.muted_notifications or "").split(",")))
+    if KINDS[kind].opt_in:
+        return f"+{kind}" not in muted
     return KINDS[kind].can_mute and kind in muted
 
 
@@ -70,7 +82,12 @@ def set_preferences(person, *, receive: set[str], quiet_start, quiet_end) -> Non
     """Which kinds of message a person gets (those that cannot be muted always
     come) and their quiet hours."""
     person.muted_notifications = ",".join(
-        sorted(k for k, info in KINDS.items() if info.can_mute and k not in receive)
+        sorted(
+            k
+            for k, info in KINDS.items()
+            if info.can_mute and not info.opt_in and k not in receive
+        )
+        + sorted(f"+{k}" for k, info in KINDS.items() if info.opt_in and k in receive)
     )
     person.quiet_start = quiet_start
     person.quiet_end = quiet_end

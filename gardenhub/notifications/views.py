@@ -10,7 +10,7 @@ from gardenhub.extensions import db
 from gardenhub.notifications import delivery, services
 from gardenhub.notifications.forms import QuietHoursForm
 from gardenhub.notifications.models import Notification, OutboxStatus
-from gardenhub.notifications.services import KINDS
+from gardenhub.notifications.services import KINDS, is_muted
 from gardenhub.outcomes import committed, status
 from gardenhub.roles import admin_required
 
@@ -32,7 +32,7 @@ def preferences():
             )
         if saved:
             return redirect(url_for("notifications.preferences"))
-    muted = set((current_user.muted_notifications or "").split(","))
+    muted = {kind for kind in KINDS if is_muted(current_user, kind)}
     return render_template(
         "notifications/preferences.html", form=form, kinds=KINDS, muted=muted
     ), status(form)

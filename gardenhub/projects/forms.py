@@ -59,8 +59,9 @@ class ProjectForm(BaseForm):
         filters=[strip],
         validators=[Optional(), Length(max=2000)],
         description="What to wear, where to meet, that nobody has to share "
-        "anything. Newcomers see it on the workday page and in their "
-        "confirmation.",
+        "anything. It is shown on this project's workday pages (also to "
+        "people who are not members, so don't name the group) and in a "
+        "newcomer's confirmation.",
     )
     org_name = StringField(
         "Organisation (for hours letters)",

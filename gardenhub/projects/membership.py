@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from gardenhub import audit, tokens
 from gardenhub.accounts.models import User
@@ -42,6 +43,14 @@ MAX_INVITE_USES = 500
 
 class MembershipError(GardenHubError):
     pass
+
+
+def _set_status(found: Membership, status: MemberStatus) -> None:
+    """Every status change goes through here, so that the project's cached
+    member list (read by the privacy helper) is never stale in this request."""
+    found.status = status
+    if found.project is not None:
+        found.project.forget_members()
 
 
 # Questions ---------------------------------------------------------------
@@ -112,7 +121,7 @@ def _become_member(
             found = membership_of(project, person)
             if found.belongs:
                 return found
-    found.status = MemberStatus.member
+    _set_status(found, MemberStatus.member)
     found.joined_at = now
     found.decided_at = now
     found.ended_at = None
@@ -175,7 +184,7 @@ def ask(project: Project, person, *, note: str | None, now: datetime) -> Members
             status=MemberStatus.requested,
         )
         db.session.add(found)
-    found.status = MemberStatus.requested
+    _set_status(found, MemberStatus.requested)
     found.note = note or None
     found.created_at = now
     found.decided_at = found.ended_at = None
@@ -195,7 +204,7 @@ def withdraw(found: Membership, *, person, now: datetime) -> None:
         raise MembershipError("This is someone else's request.")
     if found.status != MemberStatus.requested:
         raise MembershipError("This request has already been answered.")
-    found.status = MemberStatus.left
+    _set_status(found, MemberStatus.left)
     found.ended_at = now
 
 
@@ -211,7 +220,7 @@ def decide(found: Membership, *, approve: bool, actor, now: datetime) -> None:
     if approve:
         _become_member(found.project, found.user, now=now)
     else:
-        found.status = MemberStatus.declined
+        _set_status(found, MemberStatus.declined)
         found.decided_at = now
     audit.record(actor, f"membership.{'approve' if approve else 'decline'}", found)
     notifications.queue(
@@ -233,7 +242,7 @@ def leave(found: Membership, *, person, now: datetime) -> None:
         raise MembershipError("This is someone else's membership.")
     if not found.belongs:
         raise MembershipError("You are not a member of this project.")
-    found.status = MemberStatus.left
+    _set_status(found, MemberStatus.left)
     found.ended_at = now
     found.paused_until = None
 
@@ -257,7 +266,7 @@ def pause(
     today = local_today(found.project.timezone, now)
     if until is not None and until <= today:
         raise MembershipError("Pick a date after today, or none.", field="until")
-    found.status = MemberStatus.paused
+    _set_status(found, MemberStatus.paused)
     found.paused_until = until
 
 
@@ -267,23 +276,43 @@ def resume(found: Membership, *, person) -> None:
         raise MembershipError("This is someone else's membership.")
     if found.status != MemberStatus.paused:
         raise MembershipError("This membership is not paused.")
-    found.status = MemberStatus.member
+    _set_status(found, MemberStatus.member)
     found.paused_until = None
 
 
-def end_due_pauses(*, today: date) -> int:
-    """Pauses whose end date has come are over (for cron; also checked on use)."""
+def end_due_pauses(*, now: datetime) -> int:
+    """Pauses whose end date has come, in the project's own zone, are over.
+
+    For cron (`flask memberships end-pauses`); until it runs, `people_pausing`
+    already treats a pause whose end date has passed as over. Accounts paused
+    with an end date resume the same way.
+    """
     due = db.session.scalars(
-        select(Membership).where(
+        select(Membership)
+        .options(joinedload(Membership.project))
+        .where(
             Membership.status == MemberStatus.paused,
             Membership.paused_until.is_not(None),
-            Membership.paused_until <= today,
+            Membership.paused_until <= (now + timedelta(days=1)).date(),
         )
     ).all()
+    ended = 0
     for found in due:
-        found.status = MemberStatus.member
-        found.paused_until = None
-    return len(due)
+        if found.paused_until <= local_today(found.project.timezone, now):
+            _set_status(found, MemberStatus.member)
+            found.paused_until = None
+            ended += 1
+    accounts = db.session.scalars(
+        select(User).where(
+            User.paused_at.is_not(None),
+            User.paused_until.is_not(None),
+            User.paused_until <= now.date(),
+        )
+    ).all()
+    for person in accounts:
+        person.paused_at = None
+        person.paused_until = None
+    return ended + len(accounts)
 
 
 def remove(found: Membership, *, actor, now: datetime) -> None:
@@ -297,7 +326,7 @@ def remove(found: Membership, *, actor, now: datetime) -> None:
         raise MembershipError(
             "Coordinators stay members; take them off the coordinators first."
         )
-    found.status = MemberStatus.removed
+    _set_status(found, MemberStatus.removed)
     found.ended_at = now
     audit.record(actor, "membership.remove", found)
     notifications.queue(
@@ -410,6 +439,7 @@ def people_pausing(user_ids: set[int], project: Project, today: date) -> set[int
                 Membership.project_id == project.id,
                 Membership.user_id.in_(user_ids),
                 Membership.status == MemberStatus.paused,
+                Membership.paused_until.is_(None) | (Membership.paused_until > today),
             )
         )
     )

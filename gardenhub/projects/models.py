@@ -134,6 +134,13 @@ class Project(db.Model):
             self.__dict__["_member_ids"] = cached
         return cached
 
+    def forget_members(self) -> None:
+        self.__dict__.pop("_member_ids", None)
+
+    def includes(self, person) -> bool:
+        """Whether `person` belongs (for templates and messages)."""
+        return bool(person and person.id in self.member_ids())
+
     def is_coordinated_by(self, user) -> bool:
         return bool(
             user

@@ -7,10 +7,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from gardenhub.accounts.models import User
 from gardenhub.extensions import db
-from gardenhub.projects.models import Project
+from gardenhub.projects.models import Membership, MemberStatus, Project
 from gardenhub.tasks.models import OPEN_STATUSES, Task, TaskAssignment, TaskStatus
 from gardenhub.timezones import local_today
-from gardenhub.workdays.models import Shift, Signup, Workday
 
 
 def _with_people():
@@ -116,20 +115,21 @@ def feed_tasks(person, start: date, end: date) -> list[Task]:
     )
 
 
-def roster_people(project_id: int) -> list[User]:
-    """People from this project's rosters, suggested when assigning."""
+def roster_people(project: Project, today: date) -> list[User]:
+    """Members to suggest when assigning: people who belong to the project now
+    (not paused, not left) with an active, unpaused account."""
     return list(
         db.session.scalars(
             select(User)
-            .join(Signup, Signup.volunteer_id == User.id)
-            .join(Shift, Shift.id == Signup.shift_id)
-            .join(Workday, Workday.id == Shift.workday_id)
+            .join(Membership, Membership.user_id == User.id)
             .where(
-                Workday.project_id == project_id,
+                Membership.project_id == project.id,
+                Membership.status == MemberStatus.member,
                 User.is_active,
                 User.email.is_not(None),
+                User.paused_at.is_(None)
+                | (User.paused_until.is_not(None) & (User.paused_until <= today)),
             )
-            .distinct()
             .order_by(User.display_name)
             .limit(300)
         )

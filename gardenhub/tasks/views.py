@@ -26,7 +26,7 @@ from gardenhub.slugs import find_or_404
 from gardenhub.tasks import queries, services
 from gardenhub.tasks.forms import AssignForm, DoneForm, TaskForm
 from gardenhub.tasks.models import Task, TaskAssignment, TaskStatus
-from gardenhub.timezones import format_datetime
+from gardenhub.timezones import format_datetime, local_today
 from gardenhub.workdays import queries as workday_queries
 from gardenhub.workdays.models import Workday
 
@@ -147,7 +147,11 @@ def show(task_id: int):
         task=task,
         can_manage=can_manage,
         assign_form=AssignForm(formdata=None) if can_manage else None,
-        suggestions=queries.roster_people(task.project_id) if can_manage else [],
+        suggestions=(
+            queries.roster_people(task.project, local_today(task.project.timezone))
+            if can_manage
+            else []
+        ),
         done_form=DoneForm(formdata=None),
     )
 

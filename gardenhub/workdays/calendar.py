@@ -68,8 +68,10 @@ def private_event(signup: Signup, person, base_url: str) -> FeedEvent:
         summary = "Garden shift"
         description = f"Details: {url}"
     else:
-        summary = f"{shift.name}: {workday.title}"
-        description = f"{workday.project.name}. Details: {url}"
+        # Member titles and the group's name only for people who belong.
+        member = workday.project.includes(person)
+        summary = f"{shift.name}: {workday.title_for(member)}"
+        description = f"{workday.project.name_for(member)}. Details: {url}"
     if workday.is_cancelled:
         status = "CANCELLED"
     elif waiting:

@@ -24,6 +24,7 @@ from wtforms.validators import (
 )
 
 from gardenhub.formfields import BaseForm, DateField, IntegerField, strip
+from gardenhub.projects.models import Visibility
 from gardenhub.workdays.models import DEFAULT_PUBLIC_TITLE
 from gardenhub.workdays.services import (
     PLANNING_YEARS_AHEAD,
@@ -107,6 +108,16 @@ class WorkdayFieldsMixin:
     end = TimeField("Ends", validators=[InputRequired(message="When does it end?")])
     is_newcomer_friendly = BooleanField(
         "Newcomer-friendly", description="First-timers are especially welcome."
+    )
+    visibility = RadioField(
+        "Who sees it",
+        default=Visibility.public,
+        choices={
+            Visibility.public: "Public: on public pages and feeds (public title "
+            "only); anyone with an account may sign up",
+            Visibility.members: "Members only: not on any public page or feed; "
+            "only members see it and sign up",
+        },
     )
 
     def set_gardens(self, gardens) -> None:
@@ -241,3 +252,27 @@ class AddGuestForm(BaseForm):
         filters=[strip],
         validators=[Optional(), Email(), Length(max=254)],
     )
+
+
+class SignupForm(BaseForm):
+    """The sign-up button, with an optional note and a wish for a buddy."""
+
+    note = TextAreaField(
+        "A note for the coordinators (optional)",
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=300, message="Keep the note to 300 characters."),
+        ],
+        description="Only this project's coordinators read it, and it is erased "
+        "soon after the workday. For example: “a quiet task please”.",
+    )
+    wants_buddy = BooleanField(
+        "I'd like someone to welcome me",
+        description="A member who is happy to welcome newcomers looks out for you.",
+    )
+    buddy_sees_name = BooleanField("They may see my name")
+
+
+class BuddyForm(BaseForm):
+    buddy = SelectField("Welcome buddy", coerce=int, validators=[InputRequired()])

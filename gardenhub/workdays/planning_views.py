@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from gardenhub.accounts.models import User
 from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
@@ -14,17 +15,18 @@ from gardenhub.projects.models import Project
 from gardenhub.roles import coordinator_required, manageable
 from gardenhub.slugs import find_or_404
 from gardenhub.timezones import to_local
-from gardenhub.workdays import queries, services, signups
+from gardenhub.workdays import newcomers, queries, services, signups
 from gardenhub.workdays.forms import (
     AddGuestForm,
     AddPersonForm,
+    BuddyForm,
     CancelWorkdayForm,
     EditWorkdayForm,
     SeriesForm,
     ShiftForm,
     WorkdayForm,
 )
-from gardenhub.workdays.models import Shift
+from gardenhub.workdays.models import Shift, Signup
 from gardenhub.workdays.recurrence import WeeklyRule
 
 bp = Blueprint("planning", __name__)
@@ -47,6 +49,7 @@ def _workday_data(form, *, day=None, shifts=()) -> services.WorkdayData:
         start=form.start.data,
         end=form.end.data,
         is_newcomer_friendly=form.is_newcomer_friendly.data,
+        visibility=form.visibility.data,
         shifts=list(shifts),
     )
 
@@ -60,6 +63,7 @@ def _prefill(form, project) -> None:
     if form.is_submitted():
         return
     form.garden_id.data = project.garden_id or 0
+    form.visibility.data = project.default_visibility
     first = form.shifts[0].form
     first.name.data, first.capacity.data = "Garden crew", 8
 
@@ -218,10 +222,17 @@ def edit_shift(shift_id: int):
 @coordinator_required
 def roster(workday_id: int):
     workday = manageable(queries.load_workday_page(workday_id) or abort(404))
+    rows = queries.roster(workday)
     return render_template(
         "workdays/roster.html",
         workday=workday,
-        signups=queries.roster(workday),
+        signups=rows,
+        first_timers=newcomers.first_timers(workday, rows),
+        buddies=(
+            newcomers.buddy_candidates(workday)
+            if any(s.wants_buddy and s.is_active for s in rows)
+            else []
+        ),
         counts=queries.shift_counts(workday),
         person_form=AddPersonForm(formdata=None),
         guest_form=AddGuestForm(formdata=None),
@@ -314,3 +325,27 @@ def _tell_who_it_reaches(reached: int, unreachable: int) -> None:
             "who turned coordinators' messages off. Tell them another way.",
             "warning",
         )
+
+
+@bp.post("/signups/<int:signup_id>/buddy")
+@coordinator_required
+@token_checked_by_form
+def pair_buddy(signup_id: int):
+    """A coordinator pairs a welcoming member with a newcomer who asked."""
+    signup = manageable(db.get_or_404(Signup, signup_id))
+    form = BuddyForm()
+    form.buddy.choices = [
+        (p.id, p.display_name) for p in newcomers.buddy_candidates(signup.shift.workday)
+    ]
+    if not refused(form):
+        with committed(success="Paired: both of them have been told."):
+            newcomers.pair(
+                signup,
+                db.session.get(User, form.buddy.data),
+                actor=current_user,
+                now=utcnow(),
+            )
+    return redirect(
+        url_for("planning.roster", workday_id=signup.shift.workday_id)
+        + f"#signup-{signup.id}"
+    )

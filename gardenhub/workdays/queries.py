@@ -282,7 +282,7 @@ def roster(workday: Workday) -> list[Signup]:
         db.session.scalars(
             select(Signup)
             .join(Shift, Shift.id == Signup.shift_id)
-            .options(joinedload(Signup.volunteer))
+            .options(joinedload(Signup.volunteer), joinedload(Signup.buddy))
             .where(Shift.workday_id == workday.id)
             .order_by(Shift.starts_at, Shift.id, Signup.created_at, Signup.id)
         )

@@ -8,7 +8,8 @@ from sqlalchemy.orm import joinedload
 
 from gardenhub.extensions import db
 from gardenhub.notifications import services as notifications
-from gardenhub.timezones import to_local
+from gardenhub.projects import membership
+from gardenhub.timezones import local_today, to_local
 from gardenhub.workdays.models import (
     Shift,
     Signup,
@@ -53,9 +54,12 @@ def send_due(*, now: datetime) -> int:
             Shift.starts_at <= horizon,
         )
     ).all()
+    pausing = _people_pausing(due, now)
     queued = 0
     for signup in due:
         person = signup.volunteer
+        if (signup.shift.workday.project_id, person.id) in pausing:
+            continue
         local = to_local(now, signup.shift.workday.timezone).time()
         if in_quiet_hours(local, person.quiet_start, person.quiet_end):
             continue
@@ -68,3 +72,21 @@ def send_due(*, now: datetime) -> int:
             notifications.queue(person, "reminder", signup=signup, now=now)
             queued += 1
     return queued
+
+
+def _people_pausing(due: list[Signup], now: datetime) -> set[tuple[int, int]]:
+    """(project, person) pairs among `due` whose membership or account is
+    paused: one query pair per project in this run, not per sign-up."""
+    by_project: dict[int, tuple[Workday, set[int]]] = {}
+    for signup in due:
+        workday = signup.shift.workday
+        by_project.setdefault(workday.project_id, (workday, set()))[1].add(
+            signup.volunteer_id
+        )
+    return {
+        (project_id, person_id)
+        for project_id, (workday, people) in by_project.items()
+        for person_id in membership.people_pausing(
+            people, workday.project, local_today(workday.timezone, now)
+        )
+    }

@@ -15,8 +15,9 @@ from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 from gardenhub.notifications import services as notifications
+from gardenhub.projects import membership
 from gardenhub.projects.models import Project
-from gardenhub.timezones import LocalTimeError, to_local, to_utc
+from gardenhub.timezones import LocalTimeError, local_today, to_local, to_utc
 from gardenhub.workdays import signups
 from gardenhub.workdays.calendar import shift_ics
 from gardenhub.workdays.models import (
@@ -64,6 +65,7 @@ class WorkdayData:
     public_title: str = DEFAULT_PUBLIC_TITLE
     description: str | None = None
     is_newcomer_friendly: bool = False
+    visibility: str = "public"  # or "members": see projects.models.Visibility
     shifts: list[ShiftData] = field(default_factory=list)
 
 
@@ -178,6 +180,7 @@ def _new_workday(project: Project, data: WorkdayData, day: date) -> Workday:
         starts_at=_utc(day, data.start, zone, "start"),
         ends_at=_utc(day, data.end, zone, "end"),
         is_newcomer_friendly=data.is_newcomer_friendly,
+        visibility=data.visibility,
     )
     for shift in data.shifts:
         workday.shifts.append(
@@ -248,6 +251,7 @@ def create_series(
         start_time=data.start,
         end_time=data.end,
         timezone=zone_for(project, data.garden),
+        visibility=data.visibility,
     )
     series.shift_templates = [
         SeriesShift(
@@ -340,6 +344,9 @@ def update_workday(
             data.garden,
             data.is_newcomer_friendly,
         )
+        # Seats already held by people who are not members are kept when a
+        # workday becomes members-only; they still see their own sign-up.
+        target.visibility = data.visibility
         target.starts_at, target.ends_at = starts_at, ends_at
         target.touch(now)
         if moved:
@@ -373,6 +380,7 @@ def _update_series_rule(
             timezone=series.timezone,
             start_time=data.start,
             end_time=data.end,
+            visibility=data.visibility,
         )
         new_series.shift_templates = [
             SeriesShift(
@@ -396,6 +404,7 @@ def _update_series_rule(
             target.series = new_series
     else:
         series.start_time, series.end_time = data.start, data.end
+        series.visibility = data.visibility
 
 
 def cancel_workday(
@@ -504,8 +513,15 @@ def message_volunteers(
     people = {
         signup.volunteer_id: signup.volunteer for signup in db.session.scalars(query)
     }
+    # People who paused this project (or their account) hear nothing but
+    # answers to their own actions; they are counted as not reached.
+    pausing = membership.people_pausing(
+        set(people), workday.project, local_today(workday.timezone, now)
+    )
     reached = 0
     for person in people.values():
+        if person.id in pausing:
+            continue
         message = notifications.queue(
             person,
             "coordinator_message",

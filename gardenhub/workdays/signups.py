@@ -20,6 +20,7 @@ from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.notifications import services as notifications
 from gardenhub.projects import membership
+from gardenhub.workdays import newcomers
 from gardenhub.workdays.calendar import shift_ics
 from gardenhub.workdays.models import (
     ACTIVE_STATUSES,
@@ -148,14 +149,23 @@ def _check_overlap(shift: Shift, person: User, *, by_someone_else: bool) -> None
 
 
 def sign_up(
-    shift: Shift, person: User, *, now: datetime, added_by: User | None = None
+    shift: Shift,
+    person: User,
+    *,
+    now: datetime,
+    added_by: User | None = None,
+    note: str | None = None,
+    wants_buddy: bool = False,
+    buddy_sees_name: bool = False,
 ) -> Signup:
     """Confirm `person` on `shift`, or put them on the waitlist when it is full.
+    A note for the coordinators and a wish for a welcome buddy may come along.
 
     Raises SignupClosed (started or cancelled), AlreadySignedUp (an active
     sign-up exists) and OverlappingShift (they hold a seat on an overlapping
     shift), each before anything is written.
     """
+    note = newcomers.check_note(note)
     shift = lock(shift)
     _check_open(shift, now)
     workday = shift.workday
@@ -183,6 +193,9 @@ def sign_up(
         created_at=now,
         status=SignupStatus.waitlisted if full else SignupStatus.confirmed,
         confirmed_at=None if full else now,
+        note=note,
+        wants_buddy=wants_buddy,
+        buddy_sees_name=wants_buddy and buddy_sees_name,
     )
     db.session.add(signup)
     shift.seats_changed_at = now
@@ -290,6 +303,7 @@ def _confirmation(signup: Signup, now: datetime) -> None:
         person,
         "signup_confirmed",
         signup=signup,
+        first_time=newcomers.is_first_time(signup),
         now=now,
         attachment=(f"shift-{signup.shift_id}.ics", ics),
     )
@@ -318,6 +332,7 @@ def cancel(signup: Signup, *, actor: User, now: datetime) -> None:
     signup.status = SignupStatus.cancelled
     signup.cancelled_at = now
     shift.seats_changed_at = now
+    newcomers.cancelled(signup, now=now)
     if actor.id != signup.volunteer_id:
         audit.record(actor, "signup.cancel", signup)
     db.session.flush()

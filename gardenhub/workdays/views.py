@@ -21,14 +21,16 @@ from sqlalchemy.orm import joinedload
 
 from gardenhub import audit, tokens
 from gardenhub.accounts.privacy import shown_names, visible_name
+from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
-from gardenhub.outcomes import committed
+from gardenhub.outcomes import committed, refused
 from gardenhub.projects.models import Project
 from gardenhub.projects.views import is_member, member_project_ids
 from gardenhub.timezones import format_date, local_today, to_local
-from gardenhub.workdays import queries, signups
+from gardenhub.workdays import newcomers, queries, signups
+from gardenhub.workdays.forms import SignupForm
 from gardenhub.workdays.models import (
     Shift,
     Signup,
@@ -55,6 +57,16 @@ def upcoming_workdays_for(
 
 
 @bp.app_template_global()
+def buddy_name_for_newcomer(signup) -> str:
+    return newcomers.buddy_name_for_newcomer(signup)
+
+
+@bp.app_template_global()
+def newcomer_name_for_buddy(signup) -> str:
+    return newcomers.newcomer_name_for_buddy(signup)
+
+
+@bp.app_template_global()
 def project_series(project) -> list:
     return queries.project_series(project) if project.can_manage(current_user) else []
 
@@ -72,8 +84,11 @@ def _filters() -> tuple[Garden | None, Project | None]:
 
 def _filter_choices():
     gardens = db.session.scalars(select(Garden).order_by(Garden.name)).all()
+    # Only the projects a person belongs to: the filter names them.
     projects = db.session.scalars(
-        select(Project).where(Project.is_active).order_by(Project.name)
+        select(Project)
+        .where(Project.is_active, Project.id.in_(member_project_ids()))
+        .order_by(Project.name)
     ).all()
     return gardens, projects
 
@@ -152,10 +167,12 @@ def month():
 @bp.get("/workdays/<int:workday_id>")
 def show(workday_id: int):
     workday = queries.load_workday_page(workday_id) or abort(404)
-    if workday.is_members_only and not is_member(workday.project):
-        abort(404)  # not even its existence is shown to non-members
-    counts = queries.shift_counts(workday)
     mine = queries.signups_of(current_user, [s.id for s in workday.shifts])
+    if workday.is_members_only and not is_member(workday.project) and not mine:
+        # Not even its existence is shown to non-members; someone who signed
+        # up before it became members-only still sees their own sign-up.
+        abort(404)
+    counts = queries.shift_counts(workday)
     positions = queries.waitlist_positions(list(mine.values()))
     viewer = current_user._get_current_object()
     fellows = (
@@ -209,10 +226,21 @@ def _back_to(workday_id: int):
 
 @bp.post("/shifts/<int:shift_id>/signup")
 @login_required
+@token_checked_by_form
 def sign_up(shift_id: int):
     shift = db.get_or_404(Shift, shift_id)
+    form = SignupForm()
+    if refused(form):
+        return _back_to(shift.workday_id)
     with committed() as done:
-        signup = signups.sign_up(shift, current_user, now=utcnow())
+        signup = signups.sign_up(
+            shift,
+            current_user,
+            now=utcnow(),
+            note=form.note.data,
+            wants_buddy=form.wants_buddy.data,
+            buddy_sees_name=form.buddy_sees_name.data,
+        )
     if done:
         if signup.status == SignupStatus.confirmed:
             flash(f"You're signed up for “{shift.name}”. Thank you!", "success")
@@ -224,6 +252,40 @@ def sign_up(shift_id: int):
                 "info",
             )
     return _back_to(shift.workday_id)
+
+
+@bp.post("/signups/<int:signup_id>/details")
+@login_required
+@token_checked_by_form
+def signup_details(signup_id: int):
+    """The volunteer changes their note to the coordinators or their buddy wish."""
+    signup = _own_signup_or_403(signup_id, coordinators_too=False)
+    form = SignupForm()
+    if not refused(form):
+        with committed(success="Saved."):
+            newcomers.set_details(
+                signup,
+                person=current_user,
+                note=form.note.data,
+                wants_buddy=form.wants_buddy.data,
+                buddy_sees_name=form.buddy_sees_name.data,
+                now=utcnow(),
+            )
+    return _back_to(signup.shift.workday_id)
+
+
+@bp.post("/signups/<int:signup_id>/buddy/end")
+@login_required
+def end_buddy(signup_id: int):
+    """The newcomer or their buddy ends the pairing; nobody is told why."""
+    signup = db.get_or_404(Signup, signup_id)
+    if current_user.id not in (signup.volunteer_id, signup.buddy_id):
+        abort(404)
+    with committed(success="The welcome pairing has ended."):
+        newcomers.end(signup, person=current_user, now=utcnow())
+    if current_user.id == signup.volunteer_id:
+        return _back_to(signup.shift.workday_id)
+    return redirect(url_for("me.page"))
 
 
 def _own_signup_or_403(signup_id: int, *, coordinators_too: bool) -> Signup:
