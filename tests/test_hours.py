@@ -249,6 +249,77 @@ def test_letter_is_made_and_verified_publicly_with_totals_only(
     assert client.get(response.headers["Location"]).status_code == 404
 
 
+def test_a_letter_from_an_organisation_carries_it_and_the_vouching_coordinator(
+    client,
+    auth,
+    make_user,
+    coordinator,
+    project,
+    make_project,
+    make_workday,
+    make_signup,
+):
+    auth.login(coordinator)
+    form = client.get(f"/projects/{project.slug}/edit").get_data(as_text=True)
+    assert 'name="vouch"' in form
+    data = {
+        "name": project.name,
+        "public_name": project.public_name,
+        "timezone": project.timezone,
+        "colour": project.colour,
+        "garden_id": str(project.garden_id or 0),
+        "join_mode": "request",
+        "default_visibility": "public",
+        "org_name": "Riverside Recovery Trust",
+        "org_address": "1 Mill Lane, Leeds",
+        "org_contact": "office@riverside.example",
+        "vouch": "y",
+    }
+    client.post(f"/projects/{project.slug}/edit", data=data)
+    db.session.expire_all()
+    assert project.vouched_by_id == coordinator.id
+    auth.logout()
+    volunteer = make_user(name="Lettie Letter")
+    here = make_signup(make_workday(project=project, days=0.01).shifts[0], volunteer)
+    services.check_in(here, actor=coordinator, now=utcnow())
+    elsewhere = make_signup(
+        make_workday(days=-0.3).shifts[0],
+        volunteer,
+        now=utcnow() - timedelta(days=1),
+    )
+    services.check_in(elsewhere, actor=make_user(Role.admin), now=utcnow())
+    db.session.commit()
+    auth.login(volunteer)
+    assert "Riverside Recovery Trust" in client.get("/my/hours").get_data(True)
+    today = utcnow().date()
+    response = client.post(
+        "/my/hours/letter",
+        data={
+            "starts_on": (today - timedelta(days=30)).isoformat(),
+            "ends_on": (today + timedelta(days=1)).isoformat(),
+            "project_id": str(project.id),
+        },
+    )
+    letter_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Riverside Recovery Trust" in letter_page and "1 Mill Lane" in letter_page
+    assert "office@riverside.example" in letter_page
+    assert "Vouched for by <strong>" + coordinator.display_name in letter_page
+    assert "3 hours" in letter_page  # only this organisation's hours, not 6
+    code = letter_page.split("Verification code: ")[1][:10]
+    auth.logout()
+    verified = client.get(f"/verify?code={code}").get_data(as_text=True)
+    assert "Riverside Recovery Trust" in verified and "3 volunteer hours" in verified
+    assert coordinator.display_name not in verified and "Lettie" not in verified
+    # Another coordinator unticking the box does not take the first one's name off.
+    other = make_user(Role.coordinator)
+    project.coordinators.append(other)
+    db.session.commit()
+    auth.login(other)
+    client.post(f"/projects/{project.slug}/edit", data=data | {"vouch": ""})
+    db.session.expire_all()
+    assert project.vouched_by_id == coordinator.id
+
+
 def test_dashboard_shows_unfilled_shifts_and_charts(
     client, auth, coordinator, project, make_workday, make_signup
 ):

@@ -64,6 +64,33 @@ def test_coordinator_plans_a_workday_in_garden_time(client, auth, coordinator, p
     assert "Newcomer-friendly" in page
 
 
+def test_a_workday_starts_with_the_projects_visibility_and_can_change_it(
+    client, auth, coordinator, project
+):
+    project.default_visibility = "members"
+    db.session.commit()
+    auth.login(coordinator)
+    page = client.get(f"/projects/{project.slug}/workdays/new").get_data(True)
+    assert '<input checked id="visibility-1" name="visibility"' in page
+    client.post(
+        f"/projects/{project.slug}/workdays/new",
+        data=workday_form(project, visibility="members"),
+    )
+    workday = db.session.scalars(select(Workday)).one()
+    assert workday.visibility == "members"
+    response = client.post(
+        f"/workdays/{workday.id}/edit",
+        data=workday_form(project, visibility="nobody", scope="this"),
+    )
+    assert response.status_code == 422
+    client.post(
+        f"/workdays/{workday.id}/edit",
+        data=workday_form(project, visibility="public", scope="this"),
+    )
+    db.session.expire_all()
+    assert workday.visibility == "public"
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [

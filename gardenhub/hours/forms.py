@@ -43,6 +43,20 @@ class LetterForm(BaseForm):
         "Name the projects in the letter",
         description="Off: the letter says only “community garden volunteering”.",
     )
+    project_id = SelectField(
+        "From which organisation",
+        coerce=int,
+        default=0,
+        validators=[Optional()],
+        description="A programme usually wants a letter from one organisation: "
+        "it then counts that project's hours and carries its address and "
+        "contact.",
+    )
+
+    def set_projects(self, projects) -> None:
+        self.project_id.choices = [(0, "All my hours, no organisation named")] + [
+            (p.id, f"{p.org_name} ({p.name})") for p in projects if p.org_name
+        ]
 
 
 class WalkInForm(BaseForm):

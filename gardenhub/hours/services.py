@@ -14,6 +14,7 @@ from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.hours import queries
 from gardenhub.hours.models import EntryStatus, HoursEntry, HoursLetter
+from gardenhub.projects.models import Project
 from gardenhub.timezones import format_datetime, local_today, to_local
 from gardenhub.workdays import signups
 from gardenhub.workdays.models import Shift, Signup, SignupStatus, WorkdayStatus
@@ -208,13 +209,23 @@ def issue_letter(
     ends_on: date,
     names_projects: bool,
     now: datetime,
+    project: Project | None = None,
 ) -> HoursLetter:
     """A letter of the hours that count in the period, with a code anyone can
-    verify; with or without the projects' names."""
+    verify; with or without the projects' names. From one project's
+    organisation, it counts that project's hours and carries the
+    organisation's name, address and contact, and the name of the coordinator
+    who agreed to vouch for them."""
     if ends_on < starts_on:
         raise HoursError("The period must end after it starts.", field="ends_on")
+    if project is not None and not project.org_name:
+        raise HoursError(
+            "This project has not set up hours letters yet.", field="project_id"
+        )
     totals = queries.counted_hours(person, start=starts_on, end=ends_on)
-    names = [project.name for project, _ in totals.by_project()]
+    if project is not None:
+        totals = queries.Totals([i for i in totals.items if i.project.id == project.id])
+    names = [p.name for p, _ in totals.by_project()]
     letter = HoursLetter(
         code=new_code(),
         volunteer_id=person.id,
@@ -225,5 +236,10 @@ def issue_letter(
         project_names=", ".join(names)[:500] if names_projects else None,
         created_at=now,
     )
+    if project is not None:
+        letter.org_name = project.org_name
+        letter.org_address = project.org_address
+        letter.org_contact = project.org_contact
+        letter.vouched_by = project.vouched_by and project.vouched_by.display_name
     db.session.add(letter)
     return letter

@@ -139,17 +139,19 @@ def my_hours():
         if logged:
             return redirect(url_for("hours.my_hours"))
     totals = queries.counted_hours(current_user)
+    letter_form = LetterForm(
+        formdata=None,
+        starts_on=_today().replace(month=1, day=1),
+        ends_on=_today(),
+        names_projects=True,
+    )
+    letter_form.set_projects(p for p, _ in totals.by_project())
     return render_template(
         "hours/my_hours.html",
         form=form,
         totals=totals,
         entries=queries.my_entries(current_user),
-        letter_form=LetterForm(
-            formdata=None,
-            starts_on=_today().replace(month=1, day=1),
-            ends_on=_today(),
-            names_projects=True,
-        ),
+        letter_form=letter_form,
         chart=charts.bars([(m[2:], float(h)) for m, h in totals.by_month()[-12:]]),
     ), status(form)
 
@@ -159,6 +161,7 @@ def my_hours():
 @token_checked_by_form
 def make_letter():
     form = LetterForm()
+    form.set_projects(p for p, _ in queries.counted_hours(current_user).by_project())
     if refused(form):
         return redirect(url_for("hours.my_hours"))
     with committed() as issued:
@@ -167,6 +170,7 @@ def make_letter():
             starts_on=form.starts_on.data,
             ends_on=form.ends_on.data,
             names_projects=form.names_projects.data,
+            project=db.session.get(Project, form.project_id.data or 0),
             now=utcnow(),
         )
     if not issued:

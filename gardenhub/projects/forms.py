@@ -80,6 +80,12 @@ class ProjectForm(BaseForm):
         description="An email or phone number of the organisation, never a "
         "volunteer's.",
     )
+    vouch = BooleanField(
+        "I vouch for this project's hours letters",
+        description="Your name then appears on the letters (and at /verify) as "
+        "the person who vouches for the hours. Only you can turn this on for "
+        "yourself.",
+    )
     members_can_thank = BooleanField(
         "Members may thank a workday's attendees too (not only coordinators)"
     )

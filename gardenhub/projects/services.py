@@ -47,7 +47,18 @@ def _check(data: ProjectData) -> None:
         raise ProjectError("Pick public or members only.", field="default_visibility")
 
 
-def create_project(data: ProjectData, *, actor: User) -> Project:
+def _vouch(project: Project, vouch: bool | None, actor: User) -> None:
+    """A coordinator agrees (or stops agreeing) to vouch for the project's
+    hours letters with their name; nobody can sign someone else up for it."""
+    if vouch:
+        project.vouched_by = actor
+    elif vouch is False and project.vouched_by_id == actor.id:
+        project.vouched_by = None
+
+
+def create_project(
+    data: ProjectData, *, actor: User, vouch: bool | None = None
+) -> Project:
     """The creating coordinator becomes the project's first coordinator.
 
     The URL slug comes from the public name, never the member name: project
@@ -57,15 +68,19 @@ def create_project(data: ProjectData, *, actor: User) -> Project:
     project = Project(**vars(data))
     if actor.role == Role.coordinator:
         project.coordinators.append(actor)
+    _vouch(project, vouch, actor)
     add_with_unique_slug(project, data.public_name or DEFAULT_PUBLIC_NAME)
     audit.record(actor, "project.create", project)
     return project
 
 
-def update_project(project: Project, data: ProjectData, *, actor: User) -> None:
+def update_project(
+    project: Project, data: ProjectData, *, actor: User, vouch: bool | None = None
+) -> None:
     _check(data)
     for key, value in vars(data).items():
         setattr(project, key, value)
+    _vouch(project, vouch, actor)
     audit.record(actor, "project.update", project)
 
 

@@ -83,7 +83,9 @@ def new():
         with committed(
             form, success=f"{form.name.data} is created. Plan its first workday."
         ) as created:
-            project = services.create_project(_data(form), actor=current_user)
+            project = services.create_project(
+                _data(form), actor=current_user, vouch=form.vouch.data
+            )
         if created:
             return redirect(url_for("projects.show", slug=project.slug))
     return render_template("projects/form.html", form=form, project=None), status(form)
@@ -94,7 +96,12 @@ def new():
 @token_checked_by_form
 def edit(slug: str):
     project = manageable(find_or_404(Project, slug))
-    form = ProjectForm(_gardens(), obj=project, garden_id=project.garden_id or 0)
+    form = ProjectForm(
+        _gardens(),
+        obj=project,
+        garden_id=project.garden_id or 0,
+        vouch=project.vouched_by_id == current_user.id,
+    )
     coordinators = CoordinatorsForm(
         accounts.active_coordinators(),
         formdata=None,
@@ -102,7 +109,9 @@ def edit(slug: str):
     )
     if form.validate_on_submit():
         with committed(form, success=f"{form.name.data} is saved.") as saved:
-            services.update_project(project, _data(form), actor=current_user)
+            services.update_project(
+                project, _data(form), actor=current_user, vouch=form.vouch.data
+            )
         if saved:
             return redirect(url_for("projects.show", slug=project.slug))
     return render_template(

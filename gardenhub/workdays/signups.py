@@ -142,8 +142,10 @@ def _check_overlap(shift: Shift, person: User, *, by_someone_else: bool) -> None
     a walk-in. Raises OverlappingShift."""
     other = _overlapping_shift(shift, person)
     if other is not None:
+        # The member title only for the person themselves, if they belong.
+        member = not by_someone_else and other.workday.project.includes(person)
         raise OverlappingShift(
-            f"This overlaps “{other.name}” on {other.workday.title}, which "
+            f"This overlaps “{other.name}” on {other.workday.title_for(member)}, which "
             f"{'they are' if by_someone_else else 'you are'} already signed up for."
         )
 
