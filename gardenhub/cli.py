@@ -61,6 +61,10 @@ def demo_command() -> None:
     click.echo("Demo data is ready. Log in with:")
     for login in logins:
         click.echo(f"  {login.role:<12} {login.email:<28} password: {login.password}")
+    click.echo(
+        "The invitation-only circle's link (after the address you run on): "
+        f"{demo.INVITE_PATH}"
+    )
 
 
 @signups_cli.command("erase-notes")

@@ -2,11 +2,15 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
+from gardenhub import tokens
 from gardenhub.accounts import services as accounts
 from gardenhub.accounts.models import Role, User
+from gardenhub.community import celebrations, goals
+from gardenhub.community.queries import season_start
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.gardens import services as gardens
@@ -15,13 +19,14 @@ from gardenhub.hours.models import HoursEntry
 from gardenhub.plots import services as plots
 from gardenhub.plots import waitlist
 from gardenhub.plots.models import Plot, PlotKind
+from gardenhub.projects import membership
 from gardenhub.projects import services as projects
 from gardenhub.projects.models import Membership, Project
 from gardenhub.tasks import services as tasks
 from gardenhub.tasks.models import Task
 from gardenhub.timezones import local_time_problem, to_local, to_utc
+from gardenhub.workdays import newcomers, signups
 from gardenhub.workdays import services as workdays
-from gardenhub.workdays import signups
 from gardenhub.workdays.models import Shift, Signup, Workday
 from gardenhub.workdays.recurrence import WeeklyRule
 from gardenhub.workdays.services import ShiftData, WorkdayData
@@ -49,7 +54,15 @@ LOGINS = [
     DemoLogin(
         "volunteer@example.org", "demo-volunteer-1234", Role.volunteer, "Val Volunteer"
     ),
+    # Has an account but belongs to no project: see what a non-member sees.
+    DemoLogin(
+        "stranger@example.org", "demo-stranger-1234", Role.volunteer, "Sky Stranger"
+    ),
 ]
+# The invitation-only circle's demo link (a real one is shown once, then only
+# its hash is kept; the demo's is known, like its passwords).
+DEMO_INVITE = "demo-invite-evening-circle"
+INVITE_PATH = f"/join/{DEMO_INVITE}"
 # Fellow volunteers (they cannot log in with a known password).
 NEIGHBOURS = [
     ("Robin", True),
@@ -87,6 +100,8 @@ def seed(now: datetime | None = None) -> list[DemoLogin]:
         is None
     ):
         _seed_tasks(crew, coordinator, volunteer, neighbours, now)
+    if _find_project("evening-garden-group") is None:
+        _seed_belonging(crew, coordinator, volunteer, neighbours, now)
     return LOGINS
 
 
@@ -449,3 +464,131 @@ def _seed_history(crew, coordinator, volunteer, neighbours, now: datetime) -> No
             ),
         ]
     )
+
+
+def _seed_belonging(crew, coordinator, volunteer, neighbours, now: datetime) -> None:
+    """The circle's life: a pending request, a members-only evening, an
+    invitation-only group with a live link, a newcomer with a welcome buddy,
+    goals with partners, thanks after last Saturday and a shared milestone."""
+    robin, noor, eli = neighbours[0], neighbours[2], neighbours[9]
+    today = to_local(now, ZONE).date()
+    membership.ask(crew, eli, note="I saw your poster at the library.", now=now)
+    val = membership.membership_of(crew, volunteer)
+    val.joined_at = now - timedelta(days=400)
+    val.welcomes_newcomers = True
+    evening = workdays.create_workday(
+        crew,
+        WorkdayData(
+            title="Thursday sharing circle and potting",
+            public_title="Garden evening",
+            day=_next_weekday(today, 3),
+            start=time(18),
+            end=time(19, 30),
+            garden=crew.garden,
+            description="We pot up seedlings and, for those who want, share how "
+            "the week went.",
+            visibility="members",
+            shifts=[ShiftData("Potting bench", time(18), time(19, 30), 8)],
+        ),
+        actor=coordinator,
+        now=now,
+    )
+    db.session.flush()
+    signups.sign_up(evening.shifts[0], volunteer, now=now)
+    signups.sign_up(evening.shifts[0], robin, now=now)
+    # A newcomer on the first Saturday who asked for a buddy: Val.
+    tam = _ensure_neighbour("Tam", shows_name=False)
+    db.session.flush()
+    db.session.add(
+        Membership(
+            project=crew, user=tam, status="member", joined_at=now, created_at=now
+        )
+    )
+    saturday = db.session.scalars(
+        select(Workday)
+        .where(
+            Workday.project_id == crew.id,
+            Workday.series_id.is_not(None),
+            Workday.starts_at > now,
+        )
+        .order_by(Workday.starts_at)
+        .limit(1)
+    ).one()
+    db.session.flush()
+    beds = saturday.shifts[1]  # Val is on the watering shift that morning
+    newcomer = signups.sign_up(
+        beds,
+        tam,
+        now=now,
+        note="First time: a quiet task would be nice.",
+        wants_buddy=True,
+        buddy_sees_name=True,
+    )
+    db.session.flush()
+    crew.forget_members()
+    newcomers.pair(newcomer, volunteer, actor=coordinator, now=now)
+    # Goals and partners: Val's own with Robin, and Noor's with Val.
+    season = max(season_start(crew, today), today - timedelta(days=70))
+    mine = goals.set_goal(
+        volunteer,
+        crew,
+        kind="hours",
+        target=Decimal(30),
+        starts_on=season,
+        ends_on=today + timedelta(days=90),
+        now=now,
+    )
+    noors = goals.set_goal(
+        noor,
+        crew,
+        kind="workdays_per_month",
+        target=Decimal(2),
+        starts_on=today.replace(day=1),
+        ends_on=today + timedelta(days=120),
+        now=now,
+    )
+    db.session.flush()
+    for goal, partner, owner in ((mine, robin, volunteer), (noors, volunteer, noor)):
+        asked = goals.ask_partner(goal, partner, person=owner, now=now)
+        goals.answer(asked, person=partner, accept=True, now=now)
+    # Thanks after last Saturday, and a milestone Val chose to share.
+    last = db.session.scalars(
+        select(Workday)
+        .where(Workday.project_id == crew.id, Workday.starts_at < now)
+        .order_by(Workday.starts_at.desc())
+        .limit(1)
+    ).first()
+    if last is not None:
+        celebrations.thank(
+            last,
+            author=coordinator,
+            text="Thank you all for a lovely morning: the new herb bed looks great!",
+            now=now,
+        )
+    celebrations.share(crew, volunteer, "workdays-5", share=True, now=now)
+    # An invitation-only circle with a live link.
+    circle = projects.create_project(
+        projects.ProjectData(
+            name="Wednesday Evening Circle",
+            public_name="Evening garden group",
+            timezone=ZONE,
+            garden=crew.garden,
+            colour="#7a3e9d",
+            join_mode="invitation",
+            default_visibility="members",
+            description="A small circle that gardens together after work.",
+            what_to_expect="We meet at the gate at six. Bring a warm layer; "
+            "nobody has to say anything about themselves.",
+        ),
+        actor=coordinator,
+    )
+    db.session.flush()
+    invite, _ = membership.create_invite(
+        circle,
+        label="Demo invitation",
+        days=90,
+        max_uses=50,
+        actor=coordinator,
+        now=now,
+    )
+    invite.token_hash = tokens.hash_secret(DEMO_INVITE)

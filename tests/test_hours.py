@@ -143,6 +143,16 @@ def test_absence_is_private_to_coordinators(
         assert "absent" not in client.get(url).get_data(as_text=True)
 
 
+@pytest.fixture
+def volunteer_in(make_user, make_member):
+    """Someone who belongs to the project: hours are logged for one's own."""
+
+    def make(project, **fields):
+        return make_member(project, make_user(**fields)).user
+
+    return make
+
+
 def log(client, project, **overrides):
     form = {
         "project_id": str(project.id),
@@ -173,26 +183,28 @@ def log(client, project, **overrides):
     ],
 )
 def test_bad_logged_hours_are_refused(
-    client, auth, make_user, project, overrides, message
+    volunteer_in, client, auth, make_user, project, overrides, message
 ):
-    auth.login(make_user())
+    auth.login(volunteer_in(project))
     response = log(client, project, **overrides)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert db.session.scalars(select(HoursEntry)).first() is None
 
 
-def test_more_than_24_hours_on_one_day_is_refused(client, auth, make_user, project):
-    auth.login(make_user())
+def test_more_than_24_hours_on_one_day_is_refused(
+    volunteer_in, client, auth, make_user, project
+):
+    auth.login(volunteer_in(project))
     assert log(client, project, hours="20").status_code == 302
     response = log(client, project, hours="5")
     assert "more than 24 hours on one day" in response.get_data(as_text=True)
 
 
 def test_logged_hours_count_once_approved_and_never_by_yourself(
-    client, auth, make_user, coordinator, project
+    volunteer_in, client, auth, make_user, coordinator, project
 ):
-    volunteer = make_user()
+    volunteer = volunteer_in(project)
     auth.login(volunteer)
     log(client, project, hours="12")
     entry = db.session.scalars(select(HoursEntry)).one()
@@ -208,7 +220,9 @@ def test_logged_hours_count_once_approved_and_never_by_yourself(
     assert "12 hours</strong> counted" in page and "🌱 10 hours" in page
 
 
-def test_coordinator_cannot_approve_their_own_hours(client, auth, coordinator, project):
+def test_coordinator_cannot_approve_their_own_hours(
+    volunteer_in, client, auth, coordinator, project
+):
     auth.login(coordinator)
     log(client, project)
     entry = db.session.scalars(select(HoursEntry)).one()
@@ -414,3 +428,14 @@ def test_my_page_gathers_everything(client, auth, make_user):
     page = client.get("/me").get_data(as_text=True)
     for heading in ("My shifts", "My tasks", "My plot", "My hours"):
         assert heading in page
+
+
+def test_hours_are_logged_only_for_a_project_you_belong_to(
+    client, auth, make_user, project
+):
+    auth.login(make_user())
+    page = client.get("/my/hours").get_data(as_text=True)
+    assert project.name not in page and "for a project you belong to" in page
+    response = log(client, project)
+    assert response.status_code == 422
+    assert db.session.scalars(select(HoursEntry)).first() is None

@@ -7,12 +7,14 @@ from sqlalchemy import select
 
 from gardenhub import demo
 from gardenhub.accounts.models import User
+from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 from gardenhub.plots.models import Plot
 from gardenhub.projects.models import Project
 from gardenhub.tasks.models import Task
-from gardenhub.workdays.models import Workday
+from gardenhub.workdays import signups
+from gardenhub.workdays.models import Signup, Workday
 
 
 @pytest.fixture
@@ -90,3 +92,106 @@ def test_fellow_volunteers_see_only_names_people_chose_to_show(client, auth, see
         for name in opted_out:
             assert not re.search(re.escape(name), text), (workday.id, name)
     assert seen  # some opted-in names are visible to a fellow volunteer
+
+
+def member_only_texts(seeded) -> set[str]:
+    """Everything a circle keeps to itself, from the demo's own data."""
+    from gardenhub.community.models import Goal, Thanks
+    from gardenhub.projects.models import Membership
+
+    secrets = {p.display_name for p in seeded if p.email != STRANGER}
+    secrets |= {p.email for p in seeded if p.email and p.email != STRANGER}
+    for project in db.session.scalars(select(Project)):
+        if project.name != project.public_name:  # a name the group keeps
+            secrets.add(project.name)
+        if project.description:
+            secrets.add(project.description)
+    for workday in db.session.scalars(select(Workday)):
+        if workday.title != workday.public_title:
+            secrets.add(workday.title)
+        secrets |= {workday.description, workday.cancel_reason} - {None}
+    secrets |= {
+        t.description for t in db.session.scalars(select(Task)) if t.description
+    }
+    secrets |= {t.title for t in db.session.scalars(select(Task)) if not t.is_public}
+    secrets |= {t.text for t in db.session.scalars(select(Thanks))}
+    secrets |= {m.note for m in db.session.scalars(select(Membership)) if m.note}
+    secrets |= {s.note for s in db.session.scalars(select(Signup)) if s.note}
+    secrets |= {
+        f"{g.target.normalize():f} hours" for g in db.session.scalars(select(Goal))
+    }
+    # What a group chose to publish is not a secret (the crew's public name is
+    # its own name, and the title of its Saturdays).
+    published = {p.public_name for p in db.session.scalars(select(Project))}
+    return secrets - published
+
+
+STRANGER = "stranger@example.org"
+
+
+def test_a_logged_in_stranger_sees_no_member_only_text_anywhere(
+    client, auth, seeded, smtp_server
+):
+    """The viewpoint of someone with an account who belongs to nothing: every
+    page, feed, export, email and error page they can reach."""
+    from gardenhub.notifications.delivery import deliver
+    from gardenhub.workdays import services as workday_services
+
+    crew = db.session.scalars(
+        select(Project).where(Project.slug == "saturday-garden-crew")
+    ).one()
+    coordinator = crew.coordinators[0]
+    cancelled = db.session.scalars(
+        select(Workday)
+        .where(Workday.project_id == crew.id, Workday.starts_at > utcnow())
+        .order_by(Workday.starts_at.desc())
+    ).first()
+    stranger = db.session.scalars(select(User).where(User.email == STRANGER)).one()
+    signups.sign_up(cancelled.shifts[0], stranger, now=utcnow())
+    workday_services.cancel_workday(
+        cancelled, reason="Our facilitator is unwell", actor=coordinator, now=utcnow()
+    )
+    db.session.commit()
+    secrets = member_only_texts(seeded) | {"Our facilitator is unwell"}
+    auth.login(stranger, password="demo-stranger-1234")
+    urls = public_urls() + [
+        "/me",
+        "/my/shifts",
+        "/my/hours",
+        "/my/tasks",
+        "/profile",
+        "/me/data.json",
+        "/me/goals/new",
+        "/profile/pause",
+        f"/workdays/{cancelled.id}",
+        f"/workdays/{cancelled.id}.ics",
+    ]
+    made = client.post("/my/calendar", data={"name": "phone"})
+    urls += sorted(set(re.findall(r"/feeds/[\w-]{40,}\.ics", made.get_data(True))))
+    members_only = [w for w in db.session.scalars(select(Workday)) if w.is_members_only]
+    assert members_only and made.status_code == 201 and urls[-1].endswith(".ics")
+    for workday in members_only:
+        for url in (f"/workdays/{workday.id}", f"/workdays/{workday.id}.ics"):
+            response = client.get(url)
+            assert response.status_code == 404, url
+            text = response.get_data(as_text=True)
+            assert not [s for s in secrets if s in text], url
+    for project in db.session.scalars(select(Project)):
+        assert client.get(f"/projects/{project.slug}/celebrations").status_code == 404
+        assert client.get(f"/projects/{project.slug}/members").status_code in (403, 404)
+    checked = 0
+    for url in urls:
+        response = client.get(url)
+        if response.status_code >= 400:
+            continue
+        text = response.get_data(as_text=True)
+        leaked = [s for s in secrets if s in text]
+        assert not leaked, (url, leaked)
+        checked += 1
+    assert checked > 30
+    deliver()
+    mine = [m for rcpt, m in smtp_server.messages if rcpt == [STRANGER]]
+    assert mine  # the cancellation reached them
+    for message in mine:
+        text = str(message["Subject"]) + message.get_body(("plain",)).get_content()
+        assert not [s for s in secrets if s in text], message["Subject"]

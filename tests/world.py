@@ -255,6 +255,7 @@ def build_world() -> World:
     # a milestone can be shared), was thanked, has a goal, and is asked to be
     # Wen's goal partner.
     member.joined_at = now - timedelta(days=400)
+    project.org_name = "Garden Trust"  # so letters can come from it
     past = _workday(project, starts=now - timedelta(days=7))
     db.session.flush()
     db.session.add(

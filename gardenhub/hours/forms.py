@@ -55,7 +55,7 @@ class LetterForm(BaseForm):
 
     def set_projects(self, projects) -> None:
         self.project_id.choices = [(0, "All my hours, no organisation named")] + [
-            (p.id, f"{p.org_name} ({p.name})") for p in projects if p.org_name
+            (p.id, p.org_name) for p in projects if p.org_name
         ]
 
 

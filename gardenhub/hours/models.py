@@ -68,6 +68,8 @@ class HoursLetter(db.Model):
     org_address: Mapped[str | None] = mapped_column(String(255))
     org_contact: Mapped[str | None] = mapped_column(String(255))
     vouched_by: Mapped[str | None] = mapped_column(String(80))
+    # A letter from one project's organisation counts only that project.
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     volunteer: Mapped[User | None] = relationship()

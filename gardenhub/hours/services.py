@@ -14,6 +14,7 @@ from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.hours import queries
 from gardenhub.hours.models import EntryStatus, HoursEntry, HoursLetter
+from gardenhub.projects import membership
 from gardenhub.projects.models import Project
 from gardenhub.timezones import format_datetime, local_today, to_local
 from gardenhub.workdays import signups
@@ -161,8 +162,10 @@ def log_hours(
     now: datetime,
 ) -> HoursEntry:
     """Work outside a shift, for a coordinator of `project` to approve. Raises
-    HoursError for a date after the project's today or more than 24 hours on
-    the day."""
+    HoursError for someone who does not belong to the project, a date after
+    the project's today or more than 24 hours on the day."""
+    if not membership.belongs(project, person):
+        raise HoursError("Log hours for a project you belong to.", field="project_id")
     zone = project.garden.timezone if project.garden else project.timezone
     if worked_on > local_today(zone, now):
         raise HoursError("The date is in the future.", field="worked_on")
@@ -225,7 +228,7 @@ def issue_letter(
     totals = queries.counted_hours(person, start=starts_on, end=ends_on)
     if project is not None:
         totals = queries.Totals([i for i in totals.items if i.project.id == project.id])
-    names = [p.name for p, _ in totals.by_project()]
+    names = [p.name_for(membership.belongs(p, person)) for p, _ in totals.by_project()]
     letter = HoursLetter(
         code=new_code(),
         volunteer_id=person.id,
@@ -237,6 +240,7 @@ def issue_letter(
         created_at=now,
     )
     if project is not None:
+        letter.project_id = project.id
         letter.org_name = project.org_name
         letter.org_address = project.org_address
         letter.org_contact = project.org_contact

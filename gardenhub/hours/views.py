@@ -33,6 +33,7 @@ from gardenhub.hours.models import HoursEntry, HoursLetter
 from gardenhub.outcomes import committed, refused, status
 from gardenhub.projects.models import Project
 from gardenhub.projects.queries import managed_project_ids
+from gardenhub.projects.views import member_project_ids
 from gardenhub.roles import coordinator_required, manageable
 from gardenhub.timezones import local_today
 from gardenhub.workdays import newcomers
@@ -120,7 +121,9 @@ def walk_in(shift_id: int):
 def my_hours():
     form = LogHoursForm()
     projects = db.session.scalars(
-        select(Project).where(Project.is_active).order_by(Project.name)
+        select(Project)
+        .where(Project.is_active, Project.id.in_(member_project_ids()))
+        .order_by(Project.name)
     ).all()
     form.project_id.choices = {p.id: p.name for p in projects}
     if form.validate_on_submit():
@@ -187,6 +190,10 @@ def letter(code: str):
     totals = queries.counted_hours(
         current_user, start=found.starts_on, end=found.ends_on
     )
+    if found.project_id is not None:
+        totals = queries.Totals(
+            [i for i in totals.items if i.project.id == found.project_id]
+        )
     return render_template("hours/letter.html", letter=found, totals=totals)
 
 

@@ -214,6 +214,13 @@ def upgrade():
         batch_op.add_column(
             sa.Column("vouched_by", sa.String(length=80), nullable=True)
         )
+        batch_op.add_column(sa.Column("project_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_hours_letter_project_id_project"),
+            "project",
+            ["project_id"],
+            ["id"],
+        )
 
     with op.batch_alter_table("project", schema=None) as batch_op:
         batch_op.add_column(
@@ -362,6 +369,10 @@ def downgrade():
         batch_op.drop_column("join_mode")
 
     with op.batch_alter_table("hours_letter", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_hours_letter_project_id_project"), type_="foreignkey"
+        )
+        batch_op.drop_column("project_id")
         batch_op.drop_column("vouched_by")
         batch_op.drop_column("org_contact")
         batch_op.drop_column("org_address")
