@@ -184,10 +184,11 @@ def test_two_plots_offered_to_one_request_make_one_offer(
 
 
 def test_eight_twenty_hour_entries_on_one_day_store_at_most_24(
-    app, make_user, make_project
+    app, make_user, make_project, make_member
 ):
     person = make_user()
     project = make_project()
+    make_member(project, person)
     day = (utcnow() - timedelta(days=2)).date().isoformat()
     data = {
         "project_id": str(project.id),
