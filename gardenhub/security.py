@@ -51,15 +51,30 @@ RESET_PER_IP = "10 per 15 minutes"
 RESET_PER_ACCOUNT = "3 per 15 minutes"
 
 
-def limit_login(view):
-    view = limiter.limit(LOGIN_PER_IP, methods=["POST"], key_func=get_remote_address)(
-        view
-    )
-    return limiter.limit(LOGIN_PER_ACCOUNT, methods=["POST"], key_func=email_key)(view)
-
-
 def _went_through(response) -> bool:
     return response.status_code == 302
+
+
+def _did_not_go_through(response) -> bool:
+    return response.status_code != 302
+
+
+def limit_login(view):
+    """Only attempts that fail count: the limits stop guessing, and a
+    coordinator logging in on a phone, a tablet and the office computer is
+    not guessing."""
+    view = limiter.limit(
+        LOGIN_PER_IP,
+        methods=["POST"],
+        key_func=get_remote_address,
+        deduct_when=_did_not_go_through,
+    )(view)
+    return limiter.limit(
+        LOGIN_PER_ACCOUNT,
+        methods=["POST"],
+        key_func=email_key,
+        deduct_when=_did_not_go_through,
+    )(view)
 
 
 def limit_registration(view):

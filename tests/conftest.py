@@ -66,13 +66,21 @@ def app(tmp_path, app_config):
     app.test_client_class = IsolatedClient
     with app.app_context():
         if POSTGRES_URL:
-            db.drop_all()
+            _drop_everything()
         db.create_all()
         yield app
         db.session.remove()
         if POSTGRES_URL:
-            db.drop_all()
+            _drop_everything()
         db.engine.dispose()
+
+
+def _drop_everything() -> None:
+    """The shared PostgreSQL database starts each test empty: the tables and
+    Alembic's version row, which a migration test may leave at any revision."""
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("drop table if exists alembic_version")
 
 
 @pytest.fixture

@@ -453,3 +453,47 @@ def test_existing_signups_become_memberships_in_the_migration(app):
     assert [tuple(r) for r in rows] == [(1, "member"), (2, "member")]
     downgrade(revision="0009")
     upgrade()
+
+
+def test_the_members_page_takes_the_same_queries_for_any_number_of_members(
+    client,
+    auth,
+    make_user,
+    circle,
+    coordinator,
+    make_member,
+    make_workday,
+    make_signup,
+    count_queries,
+):
+    workday = make_workday(project=circle)
+    auth.login(coordinator)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            person = make_user()
+            make_member(circle, person)
+            make_signup(workday.shifts[0], person)
+            membership.ask(circle, make_user(), note="Hello", now=utcnow())
+            membership.create_invite(
+                circle,
+                label="Evening",
+                days=7,
+                max_uses=5,
+                actor=coordinator,
+                now=utcnow(),
+            )
+        db.session.commit()
+
+    def queries() -> int:
+        with count_queries() as statements:
+            page = client.get(f"/projects/{circle.slug}/members")
+        assert page.status_code == 200
+        LAST[:] = statements
+        return len(statements)
+
+    LAST = []
+    add(2)
+    few = queries()
+    add(10)
+    assert queries() == few, "\n".join(LAST)

@@ -93,6 +93,19 @@ def test_one_email_address_can_be_tried_only_a_few_times(client):
     assert register(client, "other@example.org") == 302
 
 
+def test_logging_in_successfully_never_counts_towards_the_limit(client, make_user):
+    """A coordinator on a phone, a tablet and the office computer, all day."""
+    person = make_user(email="busy@example.org")
+    for _ in range(15):
+        ok = client.post("/login", data={"email": person.email, "password": PASSWORD})
+        assert ok.status_code == 302
+        client.post("/logout")
+    for _ in range(10):
+        client.post("/login", data={"email": person.email, "password": "nope"})
+    blocked = client.post("/login", data={"email": person.email, "password": PASSWORD})
+    assert blocked.status_code == 429
+
+
 @pytest.fixture
 def proxied(app):
     """Behind one trusted proxy (nginx), as the README recommends."""

@@ -266,3 +266,81 @@ def test_season_totals_show_small_counts_as_fewer_than_five(
     page = client.get(f"/projects/{circle.slug}").get_data(as_text=True)
     totals = page[page.index("season-totals") :]
     assert "<dd>6</dd>" in totals and "<dd>18</dd>" in totals
+
+
+def test_my_page_and_celebrations_take_the_same_queries_for_any_amount(
+    client,
+    auth,
+    make_user,
+    make_project,
+    make_workday,
+    make_member,
+    coordinator,
+    count_queries,
+):
+    """More projects, goals, partners, thanks and shared milestones: the same
+    number of queries."""
+    from gardenhub.community import celebrations, goals
+
+    person = make_user(name="Quinn Query")
+    fellows = [make_user() for _ in range(2)]
+    projects: list = []
+    today = utcnow().date()
+
+    def hours_goal(owner, project) -> Goal:
+        goal = goals.set_goal(
+            owner,
+            project,
+            kind="hours",
+            target=Decimal(10),
+            starts_on=today - timedelta(days=5),
+            ends_on=today + timedelta(days=30),
+            now=utcnow(),
+        )
+        db.session.flush()
+        return goal
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            project = make_project(coordinators=[coordinator])
+            projects.append(project)
+            for someone in (person, *fellows):
+                make_member(project, someone)
+            workday = make_workday(project=project, days=-2)
+            for someone in (person, *fellows):
+                came(workday, someone)
+            celebrations.thank(
+                workday, author=coordinator, text="Thanks!", now=utcnow()
+            )
+            mine = hours_goal(person, project)
+            theirs = hours_goal(fellows[0], project)
+            goals.ask_partner(theirs, person, person=fellows[0], now=utcnow())
+            if len(projects) % 2:
+                goals.ask_partner(mine, fellows[1], person=person, now=utcnow())
+            proud = make_user()
+            make_member(projects[0], proud)
+            db.session.add(
+                SharedMilestone(
+                    project_id=projects[0].id,
+                    user_id=proud.id,
+                    milestone="hours-10",
+                    shared_at=utcnow(),
+                )
+            )
+        db.session.commit()
+
+    seen: dict[str, list] = {}
+
+    def queries(url: str) -> int:
+        with count_queries() as statements:
+            assert client.get(url).status_code == 200
+        seen[url] = statements
+        return len(statements)
+
+    auth.login(person)
+    grow(1)
+    urls = ("/me", f"/projects/{projects[0].slug}/celebrations")
+    few = [queries(url) for url in urls]
+    grow(3)
+    many = [queries(url) for url in urls]
+    assert many == few, "\n\n".join(seen["/me"])

@@ -92,18 +92,23 @@ def thanks_for(person, *, limit: int = 10) -> list[Thanks]:
             Signup.status == SignupStatus.confirmed,
         )
     )
-    return list(
+    found = list(
         db.session.scalars(
             select(Thanks)
             .options(
                 joinedload(Thanks.author),
-                joinedload(Thanks.workday).joinedload(Workday.project),
+                joinedload(Thanks.workday).joinedload(Workday.garden),
+                joinedload(Thanks.workday)
+                .joinedload(Workday.project)
+                .selectinload(Project.coordinators),
             )
             .where(Thanks.workday_id.in_(came), Thanks.author_id != person.id)
             .order_by(Thanks.created_at.desc())
             .limit(limit)
         )
     )
+    Project.load_member_ids({t.workday.project for t in found})
+    return found
 
 
 def thanks_on(workday: Workday) -> list[Thanks]:
@@ -129,16 +134,51 @@ class Milestone:
 def milestones_in(project: Project, person, today: date) -> list[Milestone]:
     """The milestones `person` has reached in `project`, from check-ins,
     approved hours and the day they joined."""
-    hours, workdays = _attendance(project, [person.id]).get(person.id, (0, 0))
+    hours, workdays = _attendance(person, [project.id]).get(project.id, (0, 0))
+    joined = membership.membership_of(project, person)
+    return _reached(hours, workdays, joined and joined.joined_at, today)
+
+
+def my_milestones(
+    person, memberships: list[Membership], now: datetime
+) -> list[tuple[Project, list[Milestone], set[str]]]:
+    """For My page: per project, the milestones reached and the keys shared;
+    three queries for any number of projects."""
+    attendance = _attendance(person, [m.project_id for m in memberships])
+    shared: dict[int, set[str]] = {m.project_id: set() for m in memberships}
+    if memberships:
+        for project_id, key in db.session.execute(
+            select(SharedMilestone.project_id, SharedMilestone.milestone).where(
+                SharedMilestone.user_id == person.id,
+                SharedMilestone.project_id.in_(shared),
+            )
+        ):
+            shared[project_id].add(key)
+    return [
+        (
+            m.project,
+            _reached(
+                *attendance.get(m.project_id, (0, 0)),
+                m.joined_at,
+                local_today(m.project.timezone, now),
+            ),
+            shared[m.project_id],
+        )
+        for m in memberships
+    ]
+
+
+def _reached(
+    hours, workdays: int, joined_at: datetime | None, today: date
+) -> list[Milestone]:
     found = [Milestone(f"workdays-{n}", f"{n} workdays") for n in WORKDAY_MILESTONES][
         : sum(workdays >= n for n in WORKDAY_MILESTONES)
     ]
     found += [Milestone(f"hours-{n}", f"{n} hours") for n in HOUR_MILESTONES][
         : sum(hours >= n for n in HOUR_MILESTONES)
     ]
-    joined = membership.membership_of(project, person)
-    if joined is not None and joined.joined_at is not None:
-        since = joined.joined_at.date()
+    if joined_at is not None:
+        since = joined_at.date()
         years = (
             today.year
             - since.year
@@ -154,48 +194,39 @@ def milestones_in(project: Project, person, today: date) -> list[Milestone]:
     return found
 
 
-def _attendance(project: Project, people: list[int]) -> dict[int, tuple]:
-    """(hours, workdays) per person in the project, all time; two queries."""
-    totals: dict[int, list] = {p: [Decimal(0), 0] for p in people}
-    for person, hours, days in db.session.execute(
+def _attendance(person, project_ids: list[int]) -> dict[int, tuple]:
+    """(hours, workdays) of one person per project, all time; two queries."""
+    totals: dict[int, list] = {p: [Decimal(0), 0] for p in project_ids}
+    if not project_ids:
+        return {}
+    for project_id, hours, days in db.session.execute(
         select(
-            Signup.volunteer_id,
+            Workday.project_id,
             func.coalesce(func.sum(Signup.hours), 0),
             func.count(func.distinct(Shift.workday_id)),
         )
         .join(Shift, Shift.id == Signup.shift_id)
         .join(Workday, Workday.id == Shift.workday_id)
         .where(
-            Workday.project_id == project.id,
-            Signup.volunteer_id.in_(people),
+            Workday.project_id.in_(project_ids),
+            Signup.volunteer_id == person.id,
             Signup.checked_in_at.is_not(None),
         )
-        .group_by(Signup.volunteer_id)
+        .group_by(Workday.project_id)
     ):
-        totals[person][0] += Decimal(hours)
-        totals[person][1] += days
-    for person, hours in db.session.execute(
-        select(HoursEntry.volunteer_id, func.sum(HoursEntry.hours))
+        totals[project_id][0] += Decimal(hours)
+        totals[project_id][1] += days
+    for project_id, hours in db.session.execute(
+        select(HoursEntry.project_id, func.sum(HoursEntry.hours))
         .where(
-            HoursEntry.project_id == project.id,
-            HoursEntry.volunteer_id.in_(people),
+            HoursEntry.project_id.in_(project_ids),
+            HoursEntry.volunteer_id == person.id,
             HoursEntry.status == EntryStatus.approved,
         )
-        .group_by(HoursEntry.volunteer_id)
+        .group_by(HoursEntry.project_id)
     ):
-        totals[person][0] += Decimal(hours or 0)
+        totals[project_id][0] += Decimal(hours or 0)
     return {p: tuple(v) for p, v in totals.items()}
-
-
-def shared_keys(project: Project, person) -> set[str]:
-    return set(
-        db.session.scalars(
-            select(SharedMilestone.milestone).where(
-                SharedMilestone.project_id == project.id,
-                SharedMilestone.user_id == person.id,
-            )
-        )
-    )
 
 
 def share(project: Project, person, key: str, *, share: bool, now: datetime) -> None:

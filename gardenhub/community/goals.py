@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, func, literal, select
 from sqlalchemy.orm import joinedload
 
 from gardenhub.accounts.models import User
@@ -22,7 +22,13 @@ from gardenhub.extensions import db
 from gardenhub.hours.models import EntryStatus, HoursEntry
 from gardenhub.notifications import services as notifications
 from gardenhub.projects import membership
-from gardenhub.projects.models import Project
+from gardenhub.projects.models import (
+    BELONGING,
+    Membership,
+    MemberStatus,
+    Project,
+    project_coordinator,
+)
 from gardenhub.timezones import local_today
 from gardenhub.workdays.models import Shift, Signup, Workday
 
@@ -187,19 +193,62 @@ def partnering(person) -> list[Partnership]:
 def partner_choices(goal: Goal) -> list:
     """Fellow members of the goal's project who could be asked (not the owner,
     not paused, with an active account)."""
-    ids = goal.project.member_ids() - {goal.user_id}
-    if not ids:
-        return []
-    pausing = membership.people_pausing(
-        ids, goal.project, local_today(goal.project.timezone)
-    )
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.id.in_(ids - pausing), User.is_active)
-            .order_by(User.display_name)
+    return partner_choices_for([goal])[goal.id]
+
+
+def partner_choices_for(goals: list[Goal]) -> dict[int, list]:
+    """`partner_choices` of each goal, in one query for any number of goals."""
+    choices: dict[int, list] = {g.id: [] for g in goals}
+    if not goals:
+        return choices
+    projects = {g.project_id: g.project for g in goals}
+    today = {pid: local_today(p.timezone) for pid, p in projects.items()}
+    belonging = (
+        select(
+            Membership.project_id.label("project_id"),
+            Membership.user_id.label("user_id"),
+            Membership.status.label("status"),
+            Membership.paused_until.label("paused_until"),
         )
+        .where(Membership.project_id.in_(projects), Membership.status.in_(BELONGING))
+        .union_all(
+            select(
+                project_coordinator.c.project_id,
+                project_coordinator.c.user_id,
+                literal(MemberStatus.member.value),
+                literal(None, type_=Date),
+            ).where(project_coordinator.c.project_id.in_(projects))
+        )
+        .subquery()
     )
+    here = belonging.c
+    rows = db.session.execute(
+        select(here.project_id, here.status, here.paused_until, User)
+        .join(User, User.id == here.user_id)
+        .where(User.is_active)
+        .order_by(User.display_name, User.id)
+    ).all()
+    people: dict[int, dict[int, User]] = {pid: {} for pid in projects}
+    for project_id, status, paused_until, person in rows:
+        day = today[project_id]
+        pausing = (
+            status == MemberStatus.paused
+            and membership.pause_in_force(paused_until, day)
+        ) or (
+            person.paused_at is not None
+            and membership.pause_in_force(person.paused_until, day)
+        )
+        if pausing:
+            people[project_id][person.id] = None  # never a choice, even as coordinator
+        else:
+            people[project_id].setdefault(person.id, person)
+    for goal in goals:
+        choices[goal.id] = [
+            person
+            for person_id, person in people[goal.project_id].items()
+            if person is not None and person_id != goal.user_id
+        ]
+    return choices
 
 
 # Changes -----------------------------------------------------------------

@@ -15,7 +15,6 @@ from gardenhub.me import services
 from gardenhub.outcomes import committed, status
 from gardenhub.plots import queries as plot_queries
 from gardenhub.tasks import queries as task_queries
-from gardenhub.timezones import local_today
 from gardenhub.workdays import newcomers
 from gardenhub.workdays import queries as workday_queries
 
@@ -52,29 +51,20 @@ def _together(person, now) -> dict:
     """Goals, partners, thanks and milestones: what My page shows of them."""
     mine = goals.my_goals(person)
     partnering = goals.partnering(person)
-    projects = [
-        m.project
+    belonging = [
+        m
         for m in community_queries.my_memberships(person)
         if m.status in ("member", "paused")
     ]
     return {
         "goals": mine,
         "partners": goals.partnerships_of(mine),
-        "partner_choices": {g.id: goals.partner_choices(g) for g in mine},
+        "partner_choices": goals.partner_choices_for(mine),
         "partnering": partnering,
         "progress": goals.progress_of(mine + [p.goal for p in partnering]),
         "describe_goal": goals.describe,
         "thanks": celebrations.thanks_for(person),
-        "milestones": [
-            (
-                project,
-                celebrations.milestones_in(
-                    project, person, local_today(project.timezone, now)
-                ),
-                celebrations.shared_keys(project, person),
-            )
-            for project in projects
-        ],
+        "milestones": celebrations.my_milestones(person, belonging, now),
     }
 
 

@@ -422,6 +422,7 @@ def pending_requests(project: Project) -> list[Membership]:
     return list(
         db.session.scalars(
             select(Membership)
+            .options(joinedload(Membership.user))
             .where(
                 Membership.project_id == project.id,
                 Membership.status == MemberStatus.requested,
@@ -429,6 +430,12 @@ def pending_requests(project: Project) -> list[Membership]:
             .order_by(Membership.created_at)
         )
     )
+
+
+def pause_in_force(paused_until: date | None, today: date) -> bool:
+    """A pause lasts until its end date (in the project's zone), or for good
+    without one: the rule `people_pausing` asks the database."""
+    return paused_until is None or paused_until > today
 
 
 def people_pausing(user_ids: set[int], project: Project, today: date) -> set[int]:

@@ -134,6 +134,30 @@ class Project(db.Model):
             self.__dict__["_member_ids"] = cached
         return cached
 
+    @staticmethod
+    def load_member_ids(projects) -> None:
+        """Fill `member_ids` for many projects at once: two queries for a list
+        page, instead of two per project."""
+        waiting = {p.id: p for p in projects if "_member_ids" not in p.__dict__}
+        if not waiting:
+            return
+        found: dict[int, set[int]] = {pid: set() for pid in waiting}
+        rows = db.session.execute(
+            select(Membership.project_id, Membership.user_id).where(
+                Membership.project_id.in_(waiting),
+                Membership.status.in_(BELONGING),
+            )
+        ).all()
+        rows += db.session.execute(
+            select(
+                project_coordinator.c.project_id, project_coordinator.c.user_id
+            ).where(project_coordinator.c.project_id.in_(waiting))
+        ).all()
+        for project_id, user_id in rows:
+            found[project_id].add(user_id)
+        for project_id, project in waiting.items():
+            project.__dict__["_member_ids"] = found[project_id]
+
     def forget_members(self) -> None:
         self.__dict__.pop("_member_ids", None)
 
