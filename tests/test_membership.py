@@ -279,7 +279,9 @@ def test_a_paused_account_still_gets_answers_to_its_own_actions(
 ):
     person = make_user()
     auth.login(person)
+    assert 'href="/profile/pause"' in client.get("/profile").get_data(True)
     client.post("/profile/pause", data={"until": ""})
+    assert "Your account is paused" in client.get("/profile").get_data(True)
     shift = make_workday().shifts[0]
     client.post(f"/shifts/{shift.id}/signup")
     assert [m.user_id for m in messages("signup_confirmed")] == [person.id]

@@ -205,3 +205,38 @@ def test_eight_twenty_hour_entries_on_one_day_store_at_most_24(
         if status == 422
     )
     assert db.session.scalar(select(func.sum(HoursEntry.hours))) == 20
+
+
+def test_an_invitation_for_three_admits_exactly_three_of_eight(
+    app, make_user, make_project
+):
+    from gardenhub.projects import membership
+    from gardenhub.projects.models import Membership
+
+    coordinator = make_user(Role.coordinator)
+    project = make_project(coordinators=[coordinator])
+    project.join_mode = "invitation"
+    invite, secret = membership.create_invite(
+        project,
+        label="Open evening",
+        days=7,
+        max_uses=3,
+        actor=coordinator,
+        now=utcnow(),
+    )
+    db.session.commit()
+    people = [make_user() for _ in range(8)]
+    results = race(app, [(p, "POST", f"/join/{secret}", {}) for p in people])
+    statuses = sorted(status for status, _, _ in results)
+    assert statuses == [302] * 3 + [410] * 5
+    assert all("used up" in body for status, body, _ in results if status == 410)
+    assert (
+        db.session.scalar(
+            select(func.count(Membership.id)).where(
+                Membership.project_id == project.id, Membership.status == "member"
+            )
+        )
+        == 3
+    )
+    db.session.refresh(invite)
+    assert invite.uses == 3

@@ -85,16 +85,19 @@ def join_with_invite(secret: str):
     needs an account (log-in or registration brings the person back here)."""
     invite = membership.invite_for(secret) or abort(404, "This link is not valid.")
     problem = membership.why_unusable(invite, utcnow())
-    if current_user.is_authenticated and not problem:
-        form = JoinForm()
-        if form.validate_on_submit():
-            with committed(success="Welcome! You are a member now.") as joined:
-                membership.join_with_invite(invite, current_user, now=utcnow())
-            if joined:
-                return _project_page(invite.project)
-    return render_template("community/invite.html", invite=invite, problem=problem), (
-        410 if problem else 200
+    form = JoinForm()
+    if current_user.is_authenticated and not problem and form.validate_on_submit():
+        with committed(form, success="Welcome! You are a member now.") as joined:
+            membership.join_with_invite(invite, current_user, now=utcnow())
+        if joined:
+            return _project_page(invite.project)
+        # Someone may have taken the last place a moment ago: answer as if
+        # they had come first.
+        problem = membership.why_unusable(invite, utcnow())
+    page = render_template(
+        "community/invite.html", invite=invite, problem=problem, form=form
     )
+    return page, 410 if problem else status(form)
 
 
 # Stepping back -----------------------------------------------------------

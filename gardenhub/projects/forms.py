@@ -82,7 +82,7 @@ class ProjectForm(BaseForm):
     )
     vouch = BooleanField(
         "I vouch for this project's hours letters",
-        description="Your name then appears on the letters (and at /verify) as "
+        description="Your name then appears on the letters as "
         "the person who vouches for the hours. Only you can turn this on for "
         "yourself.",
     )
