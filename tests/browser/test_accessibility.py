@@ -27,6 +27,7 @@ PUBLIC_PAGES = [
     "/register/check-email",
     "/verify",
     "/projects/saturday-garden-crew/tasks",
+    "/join/demo-invite-evening-circle",
 ]
 VOLUNTEER_PAGES = [
     "/me",
@@ -37,12 +38,17 @@ VOLUNTEER_PAGES = [
     "/my/calendar",
     "/profile",
     "/profile/notifications",
+    "/profile/pause",
+    "/me/goals/new",
+    "/projects/saturday-garden-crew/celebrations",
 ]
 COORDINATOR_PAGES = [
     "/dashboard",
     "/coordinate",
     "/projects/saturday-garden-crew",
     "/projects/saturday-garden-crew/series/new",
+    "/projects/saturday-garden-crew/members",
+    "/projects/saturday-garden-crew/edit",
     "/gardens/riverside-community-garden/waitlist",
     "/exports",
 ]
