@@ -20,6 +20,14 @@ from gardenhub.projects import membership
 from gardenhub.workdays import newcomers, reminders, signups
 
 log = logging.getLogger(__name__)
+
+
+def _commit_and_report(count: int, thing: str, done: str) -> None:
+    """What every cron command ends with: commit, then one line for the log."""
+    db.session.commit()
+    click.echo(f"{count} {thing}{'s' if count != 1 else ''} {done}.")
+
+
 users_cli = click.Group("users", help="Manage user accounts.")
 signups_cli = click.Group("signups", help="Sign-up housekeeping for cron.")
 
@@ -72,16 +80,14 @@ def erase_notes() -> None:
     """Erase volunteers' notes to coordinators GARDENHUB_SIGNUP_NOTE_DAYS after
     their workday (run daily)."""
     count = newcomers.erase_old_notes(now=utcnow())
-    db.session.commit()
-    click.echo(f"{count} sign-up note{'s' if count != 1 else ''} erased.")
+    _commit_and_report(count, "sign-up note", "erased")
 
 
 @signups_cli.command("expire-offers")
 def expire_offers() -> None:
     """Pass expired waitlist offers on to the next person (run every few minutes)."""
     count = signups.expire_offers(now=utcnow())
-    db.session.commit()
-    click.echo(f"{count} expired offer{'s' if count != 1 else ''} passed on.")
+    _commit_and_report(count, "expired offer", "passed on")
 
 
 plots_cli = click.Group("plots", help="Plot waitlist housekeeping for cron.")
@@ -91,8 +97,7 @@ plots_cli = click.Group("plots", help="Plot waitlist housekeeping for cron.")
 def expire_plot_offers() -> None:
     """Move expired plot offers to the next person; lapse stale requests."""
     count = waitlist.expire_offers(now=utcnow())
-    db.session.commit()
-    click.echo(f"{count} expired plot offer{'s' if count != 1 else ''} moved on.")
+    _commit_and_report(count, "expired plot offer", "moved on")
 
 
 outbox_cli = click.Group("outbox", help="Deliver queued messages.")
@@ -139,8 +144,7 @@ def deliver_outbox(loop: bool, interval: float | None) -> None:
 def send_reminders() -> None:
     """Queue reminders for shifts starting within GARDENHUB_REMINDER_HOURS."""
     count = reminders.send_due(now=utcnow())
-    db.session.commit()
-    click.echo(f"{count} reminder{'s' if count != 1 else ''} queued.")
+    _commit_and_report(count, "reminder", "queued")
 
 
 memberships_cli = click.Group("memberships", help="Project membership.")
@@ -150,8 +154,7 @@ memberships_cli = click.Group("memberships", help="Project membership.")
 def end_pauses() -> None:
     """End pauses (of a membership or an account) whose end date has come."""
     count = membership.end_due_pauses(now=utcnow())
-    db.session.commit()
-    click.echo(f"{count} pause{'s' if count != 1 else ''} ended.")
+    _commit_and_report(count, "pause", "ended")
 
 
 community_cli = click.Group("community", help="Goals and partners.")
@@ -161,8 +164,7 @@ community_cli = click.Group("community", help="Goals and partners.")
 def goal_steps() -> None:
     """Tell partners when their member reached a new quarter of a goal."""
     count = goals.tell_partners(now=utcnow())
-    db.session.commit()
-    click.echo(f"{count} partner{'s' if count != 1 else ''} told.")
+    _commit_and_report(count, "partner", "told")
 
 
 privacy_cli = click.Group("privacy", help="Data retention.")
