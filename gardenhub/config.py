@@ -3,6 +3,7 @@
 import os
 import secrets
 from datetime import timedelta
+from email.utils import parseaddr
 
 from flask import Flask, current_app, has_request_context, request
 
@@ -154,6 +155,12 @@ def base_url() -> str:
     if has_request_context():
         return request.host_url.rstrip("/")
     return DEVELOPMENT_URL
+
+
+def mail_address() -> str:
+    """The bare address of GARDENHUB_MAIL_FROM (the organizer of emailed
+    calendar files: the app, never a person)."""
+    return parseaddr(current_app.config["MAIL_FROM"])[1] or "gardenhub@localhost"
 
 
 def absolute_url(endpoint: str, **values) -> str:

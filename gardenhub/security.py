@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 from flask import Flask, abort, current_app, flash, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -139,7 +140,32 @@ def refuse_control_characters() -> None:
         abort(400, "The form contained a NUL character, so nothing was saved.")
 
 
+def sessionless(view):
+    """For a view whose answer never depends on who is logged in (public and
+    token feeds): the session is not read, so the response does not
+    `Vary: Cookie` and shared caches may keep one copy for everyone."""
+    view.sessionless = True
+    return view
+
+
+def _is_sessionless(app: Flask) -> bool:
+    view = app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "sessionless", False)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that a sessionless view's
+    answer neither sets the cookie nor varies on it (Flask-Login peeks at the
+    session after every request, which would add `Vary: Cookie`)."""
+
+    def save_session(self, app, session, response) -> None:
+        if _is_sessionless(app):
+            return
+        super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     hops = int(app.config.get("TRUSTED_PROXIES") or 0)
     if hops > 0:
         # Behind nginx the connection comes from the proxy; its headers say who
@@ -149,7 +175,9 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def enforce_session_limits():
-        if request.endpoint == "static" or not current_user.is_authenticated:
+        if request.endpoint == "static" or _is_sessionless(app):
+            return
+        if not current_user.is_authenticated:
             return
         now = int(time.time())
         if "started" not in session:  # restored from a remember-me cookie
@@ -181,7 +209,11 @@ def init_app(app: Flask) -> None:
             headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
-        if current_user.is_authenticated and "Cache-Control" not in headers:
+        if (
+            "Cache-Control" not in headers
+            and not _is_sessionless(app)
+            and current_user.is_authenticated
+        ):
             # Pages with personal data must not sit in shared caches.
             headers["Cache-Control"] = "private, no-store"
         return response

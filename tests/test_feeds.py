@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import vobject
+from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -22,9 +23,11 @@ def empty_feed_cache():
 
 
 def parse(response):
-    """Both parsers must accept the bytes; returns the icalendar tree."""
+    """Three parsers must accept the bytes (vobject, Home Assistant's strict
+    `ical` and icalendar); returns the icalendar tree."""
     body = response.get_data()
     vobject.readOne(body.decode())
+    IcsCalendarStream.calendar_from_ics(body.decode())
     return Calendar.from_ical(body)
 
 
@@ -49,6 +52,9 @@ def test_public_feed_is_valid_rfc5545_with_calendar_properties(client, make_work
     assert "X-WR-TIMEZONE:Europe/Berlin\r\n" in text
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in text
     assert "X-PUBLISHED-TTL:PT1H\r\n" in text
+    # A subscription is not an iTIP message: no METHOD (which would need an
+    # ORGANIZER in every event).
+    assert "METHOD" not in text
 
 
 def test_event_carries_stable_uid_times_sequence_and_open_spots(
@@ -383,3 +389,122 @@ def test_signups_service_keeps_feed_stamp_fresh(make_workday, make_user):
     now = utcnow()
     signups.sign_up(shift, make_user(), now=now)
     assert shift.seats_changed_at == now
+
+
+def instants(body: bytes) -> dict[str, set]:
+    """uid -> the UTC start each of three parsers reads."""
+    from datetime import UTC
+
+    found: dict[str, set] = {}
+    for event in Calendar.from_ical(body).walk("VEVENT"):
+        found.setdefault(str(event["uid"]), set()).add(
+            event.decoded("dtstart").astimezone(UTC)
+        )
+    for event in vobject.readOne(body.decode()).vevent_list:
+        found[event.uid.value].add(event.dtstart.value.astimezone(UTC))
+    for event in IcsCalendarStream.calendar_from_ics(body.decode()).events:
+        found[event.uid].add(event.dtstart.astimezone(UTC))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("zone", "first", "second"),
+    [
+        # 02:30 happens twice in Berlin on 31 October 2027 ...
+        ("Europe/Berlin", "2027-10-31T00:30:00+00:00", "2027-10-31T01:30:00+00:00"),
+        # ... and 01:45 twice on Lord Howe Island (a 30-minute change).
+        (
+            "Australia/Lord_Howe",
+            "2027-04-03T14:45:00+00:00",
+            "2027-04-03T15:15:00+00:00",
+        ),
+    ],
+)
+def test_times_in_the_hour_clocks_go_back_are_one_instant_for_every_parser(
+    client, make_workday, make_garden, make_project, zone, first, second
+):
+    """Planning refuses such times, but a garden's zone can change under a
+    workday; whatever is stored goes out so every parser reads one instant
+    (in UTC), where a TZID time would be read 1 hour (or 30 minutes) apart."""
+    from datetime import datetime
+
+    project = make_project(garden=make_garden(timezone=zone))
+    workdays = {}
+    for when in (first, second):
+        workday = make_workday(project=project, hours=1)
+        start = datetime.fromisoformat(when)
+        workday.starts_at, workday.ends_at = start, start + timedelta(hours=1)
+        workday.shifts[0].starts_at = start
+        workday.shifts[0].ends_at = start + timedelta(hours=1)
+        workdays[when] = workday
+    db.session.commit()
+    body = client.get(f"/projects/{project.slug}/calendar.ics").get_data()
+    found = instants(body)
+    for when, workday in workdays.items():
+        assert found[f"workday-{workday.id}@gardenhub.test"] == {
+            datetime.fromisoformat(when)
+        }
+        single = client.get(f"/workdays/{workday.id}.ics").get_data()
+        assert instants(single)[f"workday-{workday.id}@gardenhub.test"] == {
+            datetime.fromisoformat(when)
+        }
+    assert b"DTSTART:" in body  # those starts are written in UTC
+
+
+def test_control_characters_in_the_database_never_reach_a_feed(client, make_workday):
+    """Forms refuse them; a row written some other way must still not break
+    a subscriber (Home Assistant rejects a whole feed for one BEL)."""
+    workday = make_workday(public_title="Beds\x07 and\x0b compost\x1b")
+    workday.location = "Gate\x00 B"
+    db.session.commit()
+    for url in ("/calendar.ics", f"/workdays/{workday.id}.ics"):
+        body = client.get(url).get_data()
+        assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", body)
+        (event,) = IcsCalendarStream.calendar_from_ics(body.decode()).events
+        assert event.summary == "Beds and compost"
+
+
+def test_public_feeds_vary_only_on_what_they_depend_on(
+    client, auth, make_user, make_workday
+):
+    workday = make_workday()
+    auth.login(make_user())
+    token = create_token(client)
+    for url in (
+        "/calendar.ics",
+        f"/gardens/{workday.garden.slug}/calendar.ics",
+        f"/projects/{workday.project.slug}/calendar.ics",
+        f"/feeds/{token}.ics",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.headers["Vary"] == "Accept-Encoding", url
+        assert "Set-Cookie" not in response.headers
+    # A single workday's file depends on membership (members-only ones are
+    # 404 to others), so it does vary on who asks.
+    single = client.get(f"/workdays/{workday.id}.ics")
+    assert "Cookie" in single.headers["Vary"]
+
+
+def test_feeds_are_gzip_compressed_when_asked_with_their_own_etag(client, make_workday):
+    import gzip
+
+    for days in range(2, 12):
+        make_workday(days=days)
+    plain = client.get("/calendar.ics")
+    packed = client.get("/calendar.ics", headers={"Accept-Encoding": "gzip, deflate"})
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.get_data()) == plain.get_data()
+    assert len(packed.get_data()) * 4 < len(plain.get_data())
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    again = client.get(
+        "/calendar.ics",
+        headers={
+            "Accept-Encoding": "gzip",
+            "If-None-Match": packed.headers["ETag"],
+        },
+    )
+    assert again.status_code == 304
+    refused = client.get("/calendar.ics", headers={"Accept-Encoding": "gzip;q=0"})
+    assert "Content-Encoding" not in refused.headers

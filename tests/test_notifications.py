@@ -4,6 +4,8 @@ import threading
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import vobject
+from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 from sqlalchemy import func, select
 
@@ -31,10 +33,25 @@ def deliver():
 
 
 def attachment(message):
+    """The calendar file, read by icalendar, vobject and Home Assistant's
+    strict `ical`. Every one is an iTIP message from the app's own address,
+    with no feed-only properties."""
     part = next(
         p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"
     )
-    return Calendar.from_ical(part.get_payload(decode=True))
+    body = part.get_payload(decode=True)
+    vobject.readOne(body.decode())
+    IcsCalendarStream.calendar_from_ics(body.decode())
+    calendar = Calendar.from_ical(body)
+    for feed_only in ("NAME", "X-WR-CALNAME", "REFRESH-INTERVAL", "X-PUBLISHED-TTL"):
+        assert feed_only not in calendar
+    events = calendar.walk("VEVENT")
+    expected = "CANCEL" if str(events[0]["status"]) == "CANCELLED" else "PUBLISH"
+    assert str(calendar["method"]) == expected
+    for event in events:
+        assert str(event["organizer"]) == "mailto:garden@example.org"
+        assert event["organizer"].params["CN"] == "GardenHub"
+    return calendar
 
 
 def test_signup_confirmation_arrives_with_the_feed_uid(

@@ -560,7 +560,7 @@ def test_renewal_deadline_is_in_the_private_feed(
 ):
     today = utcnow().date()
     person = make_user()
-    plots.assign(
+    assignment = plots.assign(
         make_plot(label="Z9"),
         person,
         plots.Season("2026", today, today + timedelta(days=20)),
@@ -569,7 +569,11 @@ def test_renewal_deadline_is_in_the_private_feed(
     )
     plots.open_renewals(
         garden,
-        plots.Season("2027", today + timedelta(days=30), today + timedelta(days=200)),
+        plots.Season(
+            "2027, spring; \\ main",
+            today + timedelta(days=30),
+            today + timedelta(days=200),
+        ),
         today + timedelta(days=7),
         actor=coordinator,
         today=today,
@@ -581,6 +585,8 @@ def test_renewal_deadline_is_in_the_private_feed(
     text = client.get(f"/feeds/{token}.ics").get_data(as_text=True)
     assert "Renew plot Z9 at Riverside" in text
     assert f"DTSTART;VALUE=DATE:{today + timedelta(days=7):%Y%m%d}" in text
+    # The UID is made of ids, never of the season's name as typed.
+    assert f"UID:plot-renewal-{assignment.id}@gardenhub.test\r\n" in text
 
 
 def test_garden_page_query_count_does_not_grow_with_plots(

@@ -5,17 +5,25 @@ changes, not the request time), so the bytes stay the same between polls and
 calendar apps see no spurious updates.
 """
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vDuration, vText
+from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
 from gardenhub.calendar.vtimezone import vtimezone
 
 PRODID = "-//GardenHub//Community garden workdays//EN"
+# Everything but tab and line breaks: no parser has to guess what a BEL or an
+# ESC in a title means (Home Assistant rejects the whole feed).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(text: str) -> str:
+    return CONTROL.sub("", text)
 
 
 def uid_host(base_url: str) -> str:
@@ -50,37 +58,93 @@ class FeedInfo:
     description: str = ""
 
 
+@dataclass(frozen=True)
+class Organizer:
+    """Who an emailed calendar file is from: the app's own address, never a
+    person (RFC 5546 requires an ORGANIZER in an iTIP message)."""
+
+    email: str
+    name: str = "GardenHub"
+
+
 def serialize(info: FeedInfo, events: Iterable[FeedEvent]) -> bytes:
+    """A subscription feed. Not an iTIP message, so no METHOD."""
     events = list(events)
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar = _calendar()
     # icalendar leaves these unescaped and mis-types the TTL unless told.
-    calendar.add("name", vText(info.name))
-    calendar.add("x-wr-calname", vText(info.name))
+    calendar.add("name", vText(clean(info.name)))
+    calendar.add("x-wr-calname", vText(clean(info.name)))
     if info.description:
-        calendar.add("x-wr-caldesc", vText(info.description))
+        calendar.add("x-wr-caldesc", vText(clean(info.description)))
     calendar.add("x-wr-timezone", info.timezone)
     calendar.add(
         "refresh-interval", vDuration(info.refresh), parameters={"VALUE": "DURATION"}
     )
     calendar.add("x-published-ttl", vDuration(info.refresh))
-    zones = sorted({info.timezone} | {event.timezone for event in events})
+    return _finish(calendar, info.timezone, events)
+
+
+def serialize_message(event: FeedEvent, organizer: Organizer) -> bytes:
+    """One event for an email attachment: an iTIP message. A cancellation is
+    METHOD:CANCEL, anything else METHOD:PUBLISH; both carry the organizer the
+    method requires and none of a feed's calendar-level properties."""
+    calendar = _calendar()
+    calendar.add("method", "CANCEL" if event.status == "CANCELLED" else "PUBLISH")
+    return _finish(calendar, event.timezone, [event], organizer=organizer)
+
+
+def _calendar() -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    return calendar
+
+
+def _finish(
+    calendar: Calendar,
+    zone: str,
+    events: list[FeedEvent],
+    *,
+    organizer: Organizer | None = None,
+) -> bytes:
+    zones = sorted({zone} | {event.timezone for event in events})
     years = sorted(
         {e.starts_at.year for e in events} | {e.ends_at.year for e in events}
     )
     first, last = (years[0] - 1, years[-1] + 1) if years else (2000, 2000)
     if events:
-        for zone in zones:
-            calendar.add_component(vtimezone(zone, first, last))
+        for name in zones:
+            calendar.add_component(vtimezone(name, first, last))
     for event in events:
-        calendar.add_component(_vevent(event))
+        calendar.add_component(_vevent(_cleaned(event), organizer))
     return calendar.to_ical()
 
 
-def _vevent(item: FeedEvent) -> Event:
+def _cleaned(event: FeedEvent) -> FeedEvent:
+    return replace(
+        event,
+        summary=clean(event.summary),
+        description=clean(event.description),
+        location=clean(event.location),
+        url=clean(event.url),
+    )
+
+
+def ambiguous(local: datetime) -> bool:
+    """Whether this wall-clock time happens twice (the hour clocks go back):
+    parsers disagree on which one a TZID time means, so such times go out in
+    UTC, which every parser reads the same."""
+    other = local.replace(fold=1 - local.fold)
+    return other.utcoffset() != local.utcoffset()
+
+
+def _moment(when: datetime, zone: ZoneInfo) -> datetime:
+    local = when.astimezone(zone)
+    return when.astimezone(UTC) if ambiguous(local) else local
+
+
+def _vevent(item: FeedEvent, organizer: Organizer | None = None) -> Event:
     zone = ZoneInfo(item.timezone)
     event = Event()
     event.add("uid", item.uid)
@@ -92,8 +156,8 @@ def _vevent(item: FeedEvent) -> Event:
         event.add("dtstart", item.all_day)
         event.add("dtend", item.all_day + timedelta(days=1))
     else:
-        event.add("dtstart", item.starts_at.astimezone(zone))
-        event.add("dtend", item.ends_at.astimezone(zone))
+        event.add("dtstart", _moment(item.starts_at, zone))
+        event.add("dtend", _moment(item.ends_at, zone))
     event.add("summary", item.summary)
     event.add("status", item.status)
     transparent = item.status == "CANCELLED" or item.all_day is not None
@@ -106,4 +170,8 @@ def _vevent(item: FeedEvent) -> Event:
         event.add("geo", item.geo)
     if item.url:
         event.add("url", item.url)
+    if organizer is not None:
+        address = vCalAddress(f"mailto:{organizer.email}")
+        address.params["CN"] = vText(organizer.name)
+        event.add("organizer", address)
     return event

@@ -4,6 +4,7 @@ Calendar apps poll for years; serializing a few hundred events is the expensive
 part, so a poll that finds nothing changed reuses the bytes and their ETag.
 """
 
+import gzip
 import hashlib
 import threading
 import time
@@ -18,6 +19,9 @@ class Built:
     body: bytes
     etag: str
     last_modified: datetime | None = None
+    # The same bytes gzip-compressed once per build (mtime 0, so they are
+    # stable), for the calendar apps that ask for it.
+    gzipped: bytes = b""
 
 
 class FeedCache:
@@ -59,6 +63,7 @@ class FeedCache:
             body=body,
             etag=hashlib.sha256(body).hexdigest()[:32],
             last_modified=last_modified,
+            gzipped=gzip.compress(body, compresslevel=6, mtime=0),
         )
         with self._lock:
             self._entries[key] = built

@@ -30,6 +30,7 @@ from gardenhub.plots import calendar as plot_calendar
 from gardenhub.plots import queries as plot_queries
 from gardenhub.projects.models import Project
 from gardenhub.projects.views import member_project_ids
+from gardenhub.security import sessionless
 from gardenhub.tasks import calendar as task_calendar
 from gardenhub.tasks import queries as task_queries
 from gardenhub.workdays import calendar as workday_calendar
@@ -70,9 +71,15 @@ def _info(name: str, zone: str) -> FeedInfo:
 
 
 def _respond(built: Built, *, filename: str, private: bool = False) -> Response:
-    response = Response(built.body, content_type="text/calendar; charset=utf-8")
+    compressed = request.accept_encodings["gzip"] > 0
+    body = built.gzipped if compressed else built.body
+    response = Response(body, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.set_etag(built.etag)
+    # Each encoding is its own representation, with its own strong ETag.
+    response.set_etag(f"{built.etag}-gz" if compressed else built.etag)
+    if compressed:
+        response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
     if built.last_modified is not None:
         response.last_modified = built.last_modified
     response.cache_control.max_age = 0 if private else 900
@@ -127,6 +134,7 @@ def _public_feed(
 
 
 @bp.get("/calendar.ics")
+@sessionless
 def public():
     return _public_feed(
         "GardenHub: all workdays",
@@ -136,6 +144,7 @@ def public():
 
 
 @bp.get("/gardens/<slug>/calendar.ics")
+@sessionless
 def garden(slug: str):
     found = db.first_or_404(select(Garden).where(Garden.slug == slug))
     return _public_feed(
@@ -147,6 +156,7 @@ def garden(slug: str):
 
 
 @bp.get("/projects/<slug>/calendar.ics")
+@sessionless
 def project(slug: str):
     found = db.first_or_404(select(Project).where(Project.slug == slug))
     zone = found.garden.timezone if found.garden else found.timezone
@@ -175,6 +185,7 @@ def workday(workday_id: int):
 
 
 @bp.get("/feeds/<token>.ics")
+@sessionless
 def private(token: str):
     row = services.find_active(token)
     if row is None:

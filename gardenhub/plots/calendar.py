@@ -18,8 +18,9 @@ def renewal_event(assignment, person, base_url: str) -> FeedEvent:
     deadline = garden.renewal_deadline
     midnight = datetime.combine(deadline, time(), UTC)
     return FeedEvent(
-        uid=f"plot-renewal-{assignment.id}-{garden.next_season_name}@"
-        f"{uid_host(base_url)}",
+        # Ids only: renaming the season or moving the deadline updates this
+        # event instead of making a new one.
+        uid=f"plot-renewal-{assignment.id}@{uid_host(base_url)}",
         summary=summary,
         starts_at=midnight,
         ends_at=midnight,

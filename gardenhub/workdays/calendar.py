@@ -6,8 +6,8 @@ neutral words. The same shift event goes into private feeds and email
 attachments, with the same UID, so calendars never show it twice.
 """
 
-from gardenhub.calendar.ical import FeedEvent, FeedInfo, serialize, uid_host
-from gardenhub.config import absolute_url
+from gardenhub.calendar.ical import FeedEvent, Organizer, serialize_message, uid_host
+from gardenhub.config import absolute_url, mail_address
 from gardenhub.workdays.models import Signup, SignupStatus
 from gardenhub.workdays.queries import WorkdaySummary
 
@@ -106,8 +106,7 @@ def private_event(signup: Signup, person, base_url: str) -> FeedEvent:
     )
 
 
-def shift_ics(signup: Signup, person, base_url: str, *, refresh) -> bytes:
+def shift_ics(signup: Signup, person, base_url: str) -> bytes:
     """One shift as a calendar file, for an email attachment."""
     event = private_event(signup, person, base_url)
-    info = FeedInfo(name="GardenHub", timezone=event.timezone, refresh=refresh)
-    return serialize(info, [event])
+    return serialize_message(event, Organizer(mail_address()))

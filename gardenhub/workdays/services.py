@@ -430,12 +430,7 @@ def _tell_everyone(workday: Workday, kind: str, now: datetime, **context) -> Non
         .join(Shift, Shift.id == Signup.shift_id)
         .where(Shift.workday_id == workday.id, Signup.status.in_(ACTIVE_STATUSES))
     ):
-        ics = shift_ics(
-            signup,
-            signup.volunteer,
-            base_url(),
-            refresh=timedelta(hours=1),
-        )
+        ics = shift_ics(signup, signup.volunteer, base_url())
         notifications.queue(
             signup.volunteer,
             kind,

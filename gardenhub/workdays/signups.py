@@ -300,7 +300,7 @@ def walk_in(shift: Shift, person: User, *, actor: User, now: datetime) -> Signup
 def _confirmation(signup: Signup, now: datetime) -> None:
     """Tell the person, with the shift as a calendar file (same UID as their feed)."""
     person = signup.volunteer
-    ics = shift_ics(signup, person, base_url(), refresh=timedelta(hours=1))
+    ics = shift_ics(signup, person, base_url())
     notifications.queue(
         person,
         "signup_confirmed",
