@@ -17,6 +17,8 @@ const events = root.getAllSubcomponents("vevent").map((component) => {
     tzid: event.startDate.zone ? event.startDate.zone.tzid : null,
     local_start: event.startDate.toString(),
     utc_start: event.startDate.toJSDate().toISOString(),
+    utc_end: event.endDate.toJSDate().toISOString(),
+    all_day: event.startDate.isDate,
   };
 });
 process.stdout.write(JSON.stringify({
