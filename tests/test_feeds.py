@@ -508,3 +508,37 @@ def test_feeds_are_gzip_compressed_when_asked_with_their_own_etag(client, make_w
     assert again.status_code == 304
     refused = client.get("/calendar.ics", headers={"Accept-Encoding": "gzip;q=0"})
     assert "Content-Encoding" not in refused.headers
+
+
+def test_subscribers_get_categories_colour_place_and_a_calendar_description(
+    client, auth, make_user, make_workday, make_task, make_member
+):
+    workday = make_workday()
+    garden, project = workday.garden, workday.project
+    garden.address, garden.latitude, garden.longitude = "1 Gate Lane", 52.52, 13.405
+    project.colour = "#2f6b3a"
+    db.session.commit()
+    text = client.get(f"/projects/{project.slug}/calendar.ics").get_data(True)
+    calendar = parse(client.get(f"/projects/{project.slug}/calendar.ics"))
+    assert str(calendar["url"]) == f"https://gardenhub.test/projects/{project.slug}"
+    assert "never shows who signed up" in str(calendar["description"])
+    assert "never shows who signed up" in str(calendar["x-wr-caldesc"])
+    (event,) = calendar.walk("VEVENT")
+    assert [str(c) for c in event["categories"].cats] == [
+        project.public_name,
+        "Workday",
+    ]
+    assert str(event["color"]) == "darkolivegreen"  # the nearest CSS name
+    assert "X-APPLE-STRUCTURED-LOCATION;VALUE=URI;X-APPLE-RADIUS=70;" in text
+    assert "geo:52.52,13.405" in text
+    # A person's task carries its place too.
+    person = make_user()
+    make_member(project, person)
+    task = make_task(project=project, title="Mend the fence")
+    auth.login(person)
+    client.post(f"/tasks/{task.id}/claim")
+    token = create_token(client)
+    found = events(parse(client.get(f"/feeds/{token}.ics")))
+    task_event = found[f"task-{task.id}@gardenhub.test"]
+    assert str(task_event["location"]) == f"{garden.name}, 1 Gate Lane"
+    assert [str(c) for c in task_event["categories"].cats][-1] == "Task"

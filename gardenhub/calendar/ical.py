@@ -9,10 +9,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress, vDuration, vText
+import webcolors
+from icalendar import Calendar, Event, vCalAddress, vDuration, vText, vUri
 
 from gardenhub.calendar.vtimezone import vtimezone
 
@@ -48,6 +50,8 @@ class FeedEvent:
     geo: tuple[float, float] | None = None
     # A whole day (a task's due date) instead of starts_at/ends_at times.
     all_day: date | None = None
+    categories: tuple[str, ...] = ()
+    colour: str = ""  # "#rrggbb"; written as the nearest CSS colour name
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class FeedInfo:
     timezone: str
     refresh: timedelta
     description: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,10 @@ def serialize(info: FeedInfo, events: Iterable[FeedEvent]) -> bytes:
     calendar.add("name", vText(clean(info.name)))
     calendar.add("x-wr-calname", vText(clean(info.name)))
     if info.description:
+        calendar.add("description", vText(clean(info.description)))
         calendar.add("x-wr-caldesc", vText(clean(info.description)))
+    if info.url:
+        calendar.add("url", vUri(info.url), parameters={"VALUE": "URI"})
     calendar.add("x-wr-timezone", info.timezone)
     calendar.add(
         "refresh-interval", vDuration(info.refresh), parameters={"VALUE": "DURATION"}
@@ -128,7 +136,30 @@ def _cleaned(event: FeedEvent) -> FeedEvent:
         description=clean(event.description),
         location=clean(event.location),
         url=clean(event.url),
+        categories=tuple(clean(c).replace(",", " ") for c in event.categories if c),
     )
+
+
+@lru_cache(maxsize=256)
+def css_colour(hex_colour: str) -> str | None:
+    """RFC 7986 COLOR takes a CSS3 colour name: the nearest one."""
+    try:
+        red, green, blue = webcolors.hex_to_rgb(hex_colour)
+    except ValueError:
+        return None
+
+    def distance(name: str) -> float:
+        """The "redmean" weighting: closer to what the eye sees than plain RGB
+        (a garden green stays a green, not a grey)."""
+        other = webcolors.name_to_rgb(name)
+        mean = (other.red + red) / 2
+        return (
+            (2 + mean / 256) * (other.red - red) ** 2
+            + 4 * (other.green - green) ** 2
+            + (2 + (255 - mean) / 256) * (other.blue - blue) ** 2
+        )
+
+    return min(webcolors.names("css3"), key=distance)
 
 
 def ambiguous(local: datetime) -> bool:
@@ -168,6 +199,21 @@ def _vevent(item: FeedEvent, organizer: Organizer | None = None) -> Event:
         event.add("location", item.location)
     if item.geo:
         event.add("geo", item.geo)
+        # Apple Maps opens the right spot, named as the place.
+        latitude, longitude = item.geo
+        event.add(
+            "x-apple-structured-location",
+            vUri(f"geo:{latitude},{longitude}"),
+            parameters={
+                "VALUE": "URI",
+                "X-TITLE": item.location or "Garden",
+                "X-APPLE-RADIUS": "70",
+            },
+        )
+    if item.categories:
+        event.add("categories", list(item.categories))
+    if item.colour and (name := css_colour(item.colour)):
+        event.add("color", name)
     if item.url:
         event.add("url", item.url)
     if organizer is not None:

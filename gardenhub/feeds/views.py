@@ -62,11 +62,19 @@ def window() -> tuple[datetime, datetime]:
     )
 
 
-def _info(name: str, zone: str) -> FeedInfo:
+PUBLIC_DESCRIPTION = (
+    "Community garden workdays from GardenHub: times, places and open spots. "
+    "It never shows who signed up."
+)
+
+
+def _info(name: str, zone: str, *, url: str, description: str) -> FeedInfo:
     return FeedInfo(
         name=name,
         timezone=zone,
         refresh=timedelta(minutes=current_app.config["FEED_REFRESH_MINUTES"]),
+        description=description,
+        url=url,
     )
 
 
@@ -105,7 +113,7 @@ def _feed_response(
 
 
 def _public_feed(
-    name: str, zone: str, filename: str, *, garden_id=None, project_id=None
+    name: str, zone: str, filename: str, *, url: str, garden_id=None, project_id=None
 ) -> Response:
     """Polls cost one small aggregate query (or none within the recheck
     interval); rows are loaded and serialized only when something changed."""
@@ -118,12 +126,14 @@ def _public_feed(
         )
         events = [workday_calendar.public_event(s, base) for s in summaries]
         return (
-            serialize(_info(name, zone), events),
+            serialize(
+                _info(name, zone, url=url, description=PUBLIC_DESCRIPTION), events
+            ),
             max((e.changed_at for e in events), default=None),
         )
 
     built = feeds.current(
-        (name, zone, filename, garden_id, project_id, start, end, base),
+        (name, zone, filename, url, garden_id, project_id, start, end, base),
         recheck_seconds=current_app.config["FEED_RECHECK_SECONDS"],
         version=lambda: queries.feed_version(
             start, end, garden_id=garden_id, project_id=project_id
@@ -140,6 +150,7 @@ def public():
         "GardenHub: all workdays",
         current_app.config["DEFAULT_TIMEZONE"],
         "gardenhub.ics",
+        url=absolute_url("workdays.home"),
     )
 
 
@@ -151,6 +162,7 @@ def garden(slug: str):
         f"GardenHub: {found.name}",
         found.timezone,
         f"{found.slug}.ics",
+        url=absolute_url("gardens.show", slug=found.slug),
         garden_id=found.id,
     )
 
@@ -164,6 +176,7 @@ def project(slug: str):
         f"GardenHub: {found.public_name}",
         zone,
         f"{found.slug}.ics",
+        url=absolute_url("projects.show", slug=found.slug),
         project_id=found.id,
     )
 
@@ -178,7 +191,12 @@ def workday(workday_id: int):
     summary = summaries[0]
     event = workday_calendar.public_event(summary, base_url())
     return _feed_response(
-        _info(f"GardenHub: {summary.workday.public_title}", summary.workday.timezone),
+        _info(
+            f"GardenHub: {summary.workday.public_title}",
+            summary.workday.timezone,
+            url=event.url,
+            description=PUBLIC_DESCRIPTION,
+        ),
         [event],
         filename=f"workday-{workday_id}.ics",
     )
@@ -207,7 +225,13 @@ def private(token: str):
     events += [plot_calendar.renewal_event(a, person, base) for a in renewals]
     name = "GardenHub: my shifts" if not person.is_discreet else "Garden shifts"
     return _feed_response(
-        _info(name, current_app.config["DEFAULT_TIMEZONE"]),
+        _info(
+            name,
+            current_app.config["DEFAULT_TIMEZONE"],
+            url=absolute_url("me.page"),
+            description="Your own shifts, tasks and plot dates, from a private "
+            "link: keep it to yourself.",
+        ),
         events,
         filename="my-shifts.ics",
         private=True,

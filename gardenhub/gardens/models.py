@@ -65,6 +65,17 @@ class Garden(db.Model):
     def __repr__(self) -> str:
         return f"<Garden {self.slug}>"
 
+    @property
+    def place(self) -> str:
+        """Its name and address, as calendars show a location."""
+        return f"{self.name}, {self.address}" if self.address else self.name
+
+    @property
+    def geo(self) -> tuple[float, float] | None:
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (self.latitude, self.longitude)
+
     def is_coordinated_by(self, user) -> bool:
         return bool(
             user

@@ -31,4 +31,7 @@ def renewal_event(assignment, person, base_url: str) -> FeedEvent:
         description=f"Renew by today: {url}",
         url=url,
         all_day=deadline,
+        location=garden.place,
+        geo=garden.geo,
+        categories=("Plot renewal",),
     )

@@ -11,11 +11,19 @@ def task_event(task, person, base_url: str) -> FeedEvent:
     url = absolute_url("tasks.show", task_id=task.id)
     if person.is_discreet:
         summary, description = "Garden task due", f"Details: {url}"
+        categories = ("Task",)
     else:
         summary = f"Task due: {task.title}" + (
             " (done)" if task.status == "done" else ""
         )
-        description = f"{task.project.name}. Details: {url}"
+        project = task.project.name_for(task.project.includes(person))
+        description = f"{project}. Details: {url}"
+        categories = (project, "Task")
+    if task.workday is not None:
+        garden, location = task.workday.garden, task.workday.place
+    else:
+        garden = task.project.garden
+        location = garden.place if garden else ""
     midnight = datetime.combine(task.due_on, time(), UTC)
     return FeedEvent(
         uid=f"task-{task.id}@{uid_host(base_url)}",
@@ -30,4 +38,8 @@ def task_event(task, person, base_url: str) -> FeedEvent:
         description=description,
         url=url,
         all_day=task.due_on,
+        location=location,
+        geo=garden.geo if garden else None,
+        categories=categories,
+        colour=task.project.colour,
     )

@@ -19,10 +19,7 @@ def _place(workday) -> str:
 
 
 def _geo(workday):
-    garden = workday.garden
-    if garden and garden.latitude is not None and garden.longitude is not None:
-        return (garden.latitude, garden.longitude)
-    return None
+    return workday.garden.geo if workday.garden else None
 
 
 def public_event(summary: WorkdaySummary, base_url: str) -> FeedEvent:
@@ -51,6 +48,8 @@ def public_event(summary: WorkdaySummary, base_url: str) -> FeedEvent:
         location=_place(workday),
         url=url,
         geo=_geo(workday),
+        categories=(workday.project.public_name, "Workday"),
+        colour=workday.project.colour,
     )
 
 
@@ -67,11 +66,13 @@ def private_event(signup: Signup, person, base_url: str) -> FeedEvent:
     if person.is_discreet:
         summary = "Garden shift"
         description = f"Details: {url}"
+        categories = ("Workday",)
     else:
         # Member titles and the group's name only for people who belong.
         member = workday.project.includes(person)
         summary = f"{shift.name}: {workday.title_for(member)}"
         description = f"{workday.project.name_for(member)}. Details: {url}"
+        categories = (workday.project.name_for(member), "Workday")
     if workday.is_cancelled:
         status = "CANCELLED"
     elif waiting:
@@ -103,6 +104,8 @@ def private_event(signup: Signup, person, base_url: str) -> FeedEvent:
         location=_place(workday),
         url=url,
         geo=_geo(workday),
+        categories=categories,
+        colour=workday.project.colour,
     )
 
 

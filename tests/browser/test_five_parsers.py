@@ -135,9 +135,9 @@ def world(make_user, make_project, make_garden, make_workday, make_member):
     person = make_user(email="vee@example.org")
     projects = []
     for n, zone in enumerate(ZONES):
-        project = make_project(
-            coordinators=[coordinator], garden=make_garden(timezone=zone)
-        )
+        garden = make_garden(timezone=zone)
+        garden.address, garden.latitude, garden.longitude = "1 Gate Lane", 52.5, 13.4
+        project = make_project(coordinators=[coordinator], garden=garden)
         make_member(project, person)
         ordinary = make_workday(
             project=project, days=9 + n, public_title="Beds\x07 & compost; weekly, too"
