@@ -542,3 +542,39 @@ def test_subscribers_get_categories_colour_place_and_a_calendar_description(
     task_event = found[f"task-{task.id}@gardenhub.test"]
     assert str(task_event["location"]) == f"{garden.name}, 1 Gate Lane"
     assert [str(c) for c in task_event["categories"].cats][-1] == "Task"
+
+
+def test_a_private_link_can_remind_before_each_confirmed_shift(
+    client, auth, make_user, make_workday, make_signup, make_member
+):
+    person = make_user()
+    workday = make_workday(title="Potting")
+    later = make_workday(project=workday.project, days=5, capacities=(1,))
+    make_member(workday.project, person)
+    make_signup(workday.shifts[0], person)
+    make_signup(later.shifts[0])  # full
+    make_signup(later.shifts[0], person)  # waitlisted: no reminder
+    person.feed_shows_waitlist = True
+    db.session.commit()
+    auth.login(person)
+    page = client.post("/my/calendar", data={"name": "phone", "remind_hours": "2"})
+    token = re.search(r"/feeds/([\w-]+)\.ics", page.get_data(True))[1]
+    assert "2 h before" in client.get("/my/calendar").get_data(True)
+    found = events(parse(client.get(f"/feeds/{token}.ics")))
+    confirmed = found[f"shift-{workday.shifts[0].id}@gardenhub.test"]
+    (alarm,) = confirmed.walk("VALARM")
+    assert str(alarm["action"]) == "DISPLAY"
+    assert alarm.decoded("trigger") == -timedelta(hours=2)
+    assert str(alarm["description"]) == "Soon: Shift 1: Potting"
+    waiting = found[f"shift-{later.shifts[0].id}@gardenhub.test"]
+    assert waiting.walk("VALARM") == []
+    # Discreet mode words it neutrally; a link without a reminder has none.
+    person.is_discreet = True
+    db.session.commit()
+    found = events(parse(client.get(f"/feeds/{token}.ics")))
+    alarm = found[f"shift-{workday.shifts[0].id}@gardenhub.test"].walk("VALARM")[0]
+    assert str(alarm["description"]) == "Garden shift soon"
+    plain = create_token(client, name="laptop")
+    assert b"VALARM" not in client.get(f"/feeds/{plain}.ics").get_data()
+    refused = client.post("/my/calendar", data={"name": "x", "remind_hours": "500"})
+    assert refused.status_code == 422

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import webcolors
-from icalendar import Calendar, Event, vCalAddress, vDuration, vText, vUri
+from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vText, vUri
 
 from gardenhub.calendar.vtimezone import vtimezone
 
@@ -52,6 +52,8 @@ class FeedEvent:
     all_day: date | None = None
     categories: tuple[str, ...] = ()
     colour: str = ""  # "#rrggbb"; written as the nearest CSS colour name
+    alarm: timedelta | None = None  # a reminder this long before the start
+    alarm_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ def _cleaned(event: FeedEvent) -> FeedEvent:
         location=clean(event.location),
         url=clean(event.url),
         categories=tuple(clean(c).replace(",", " ") for c in event.categories if c),
+        alarm_text=clean(event.alarm_text),
     )
 
 
@@ -216,6 +219,13 @@ def _vevent(item: FeedEvent, organizer: Organizer | None = None) -> Event:
         event.add("color", name)
     if item.url:
         event.add("url", item.url)
+    if item.alarm is not None:
+        alarm = Alarm()
+        alarm.add("uid", f"alarm-{item.uid}")
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", -item.alarm)
+        alarm.add("description", item.alarm_text or item.summary)
+        event.add_component(alarm)
     if organizer is not None:
         address = vCalAddress(f"mailto:{organizer.email}")
         address.params["CN"] = vText(organizer.name)

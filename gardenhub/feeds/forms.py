@@ -1,9 +1,11 @@
 """The form that names a new private feed link."""
 
-from wtforms import StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from gardenhub.formfields import BaseForm, strip
+
+REMIND_CHOICES = (1, 2, 3, 6, 12, 24, 48)
 
 
 class FeedTokenForm(BaseForm):
@@ -16,4 +18,13 @@ class FeedTokenForm(BaseForm):
         ],
         description="For example “phone” or “work laptop”, so you know which "
         "to revoke.",
+    )
+    remind_hours = SelectField(
+        "Remind me before each shift",
+        choices={0: "No reminder"}
+        | {n: f"{n} hour{'s' if n != 1 else ''} before" for n in REMIND_CHOICES},
+        coerce=int,
+        default=0,
+        description="Your calendar app shows the reminder (with neutral words "
+        "in discreet mode). To change it, make a new link and revoke this one.",
     )

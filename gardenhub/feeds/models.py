@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gardenhub.accounts.models import User
@@ -24,6 +24,8 @@ class FeedToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "Remind me N hours before" each confirmed shift, for this link's calendar.
+    remind_hours: Mapped[int | None] = mapped_column(SmallInteger)
 
     user: Mapped[User] = relationship()
 

@@ -15,13 +15,24 @@ MAX_ACTIVE_TOKENS = 10
 LAST_USED_PRECISION = timedelta(hours=1)
 
 
+MAX_REMIND_HOURS = 48
+
+
 class FeedTokenError(GardenHubError):
     pass
 
 
-def create_token(person, name: str, *, now: datetime) -> tuple[FeedToken, str]:
-    """A new private feed link for one device. Returns the row and the token,
-    which is shown once and never stored (256 random bits; only its hash is kept)."""
+def create_token(
+    person, name: str, *, now: datetime, remind_hours: int | None = None
+) -> tuple[FeedToken, str]:
+    """A new private feed link for one device, optionally with a reminder
+    before each shift. Returns the row and the token, which is shown once and
+    never stored (256 random bits; only its hash is kept)."""
+    if remind_hours is not None and not 1 <= remind_hours <= MAX_REMIND_HOURS:
+        raise FeedTokenError(
+            f"A reminder comes 1 to {MAX_REMIND_HOURS} hours before.",
+            field="remind_hours",
+        )
     active = db.session.scalars(
         select(FeedToken).where(
             FeedToken.user_id == person.id, FeedToken.revoked_at.is_(None)
@@ -39,6 +50,7 @@ def create_token(person, name: str, *, now: datetime) -> tuple[FeedToken, str]:
         name=name.strip(),
         token_hash=hash_token(token),
         created_at=now,
+        remind_hours=remind_hours,
     )
     db.session.add(row)
     db.session.flush()

@@ -216,8 +216,10 @@ def private(token: str):
     signups = queries.feed_signups(
         person, start, end, include_waiting=person.feed_shows_waitlist
     )
+    remind = timedelta(hours=row.remind_hours) if row.remind_hours else None
     events = [
-        workday_calendar.private_event(signup, person, base) for signup in signups
+        workday_calendar.private_event(signup, person, base, remind=remind)
+        for signup in signups
     ]
     tasks = task_queries.feed_tasks(person, start.date(), end.date())
     events += [task_calendar.task_event(task, person, base) for task in tasks]
@@ -251,7 +253,10 @@ def my_calendar():
     if form.validate_on_submit():
         with committed(form) as made:
             row, token = services.create_token(
-                current_user, form.name.data, now=utcnow()
+                current_user,
+                form.name.data,
+                remind_hours=form.remind_hours.data or None,
+                now=utcnow(),
             )
         if made:
             # Shown once, on this answer (not a redirect): only the hash is kept.

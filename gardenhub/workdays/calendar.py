@@ -6,6 +6,8 @@ neutral words. The same shift event goes into private feeds and email
 attachments, with the same UID, so calendars never show it twice.
 """
 
+from datetime import timedelta
+
 from gardenhub.calendar.ical import FeedEvent, Organizer, serialize_message, uid_host
 from gardenhub.config import absolute_url, mail_address
 from gardenhub.workdays.models import Signup, SignupStatus
@@ -58,7 +60,11 @@ def shift_uid(shift_id: int, base_url: str) -> str:
     return f"shift-{shift_id}@{uid_host(base_url)}"
 
 
-def private_event(signup: Signup, person, base_url: str) -> FeedEvent:
+def private_event(
+    signup: Signup, person, base_url: str, *, remind: timedelta | None = None
+) -> FeedEvent:
+    """A person's own shift. `remind`: a reminder this long before, for a
+    confirmed shift (a private feed link can ask for one)."""
     shift = signup.shift
     workday = shift.workday
     url = absolute_url("workdays.show", workday_id=workday.id)
@@ -106,6 +112,8 @@ def private_event(signup: Signup, person, base_url: str) -> FeedEvent:
         geo=_geo(workday),
         categories=categories,
         colour=workday.project.colour,
+        alarm=remind if status == "CONFIRMED" else None,
+        alarm_text="Garden shift soon" if person.is_discreet else f"Soon: {summary}",
     )
 
 

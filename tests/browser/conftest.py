@@ -93,7 +93,11 @@ def live_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Actions wait up to 10 s; so must assertions, or a page that takes a
+    # moment longer on a busy CI machine reads as a failure.
+    expect.set_options(timeout=10_000)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

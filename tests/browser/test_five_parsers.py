@@ -172,7 +172,9 @@ def test_every_feed_kind_reads_the_same_in_five_parsers(client, auth, world, mak
 
     mine = db.session.query(Signup).filter_by(volunteer_id=person.id).all()
     assert [s.status for s in mine] == ["confirmed"] * 7
-    page = client.post("/my/calendar", data={"name": "phone"}).get_data(True)
+    page = client.post(
+        "/my/calendar", data={"name": "phone", "remind_hours": "2"}
+    ).get_data(True)
     token = re.search(r"/feeds/([\w-]+)\.ics", page)[1]
     feeds = ["/calendar.ics", f"/feeds/{token}.ics"]
     for project, days in projects:
@@ -194,6 +196,7 @@ def test_every_feed_kind_reads_the_same_in_five_parsers(client, auth, world, mak
     for zone, start in REPEATED.items():
         assert _utc(start) in {s for s, _ in private.values()}, zone
     assert f"task-{task.id}@gardenhub.test" in private
+    assert "BEGIN:VALARM" in client.get(f"/feeds/{token}.ics").get_data(as_text=True)
 
 
 def test_every_emailed_calendar_file_reads_the_same_in_five_parsers(
