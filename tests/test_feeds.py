@@ -578,3 +578,55 @@ def test_a_private_link_can_remind_before_each_confirmed_shift(
     assert b"VALARM" not in client.get(f"/feeds/{plain}.ics").get_data()
     refused = client.post("/my/calendar", data={"name": "x", "remind_hours": "500"})
     assert refused.status_code == 422
+
+
+def test_every_change_reaches_a_client_that_sends_only_if_modified_since(
+    client, auth, make_user, make_workday, make_signup, make_member
+):
+    """Bytes that change always come with a later Last-Modified: also when an
+    event leaves the feed, or when what changed is a garden or a project."""
+    from gardenhub.workdays import signups as seats
+
+    coordinator = make_user("coordinator")
+    workday = make_workday()
+    other = make_workday(days=6, project=workday.project)
+    workday.project.coordinators.append(coordinator)
+    person = make_user()
+    make_member(workday.project, person)
+    signup = make_signup(other.shifts[0], person)
+    auth.login(person)
+    token = create_token(client)
+    private = f"/feeds/{token}.ics"
+    public = "/calendar.ics"
+    seen = {url: client.get(url) for url in (public, private)}
+
+    def changed(url: str) -> bool:
+        before = seen[url]
+        after = client.get(
+            url, headers={"If-Modified-Since": before.headers["Last-Modified"]}
+        )
+        if after.status_code == 304:
+            assert client.get(url).get_data() == before.get_data(), url
+            return False
+        assert after.status_code == 200 and after.get_data() != before.get_data()
+        seen[url] = after
+        return True
+
+    cache.feeds.clear()
+    assert not changed(public) and not changed(private)
+    # A garden's address, a project's public name: public feed.
+    workday.garden.address = "2 New Road"
+    db.session.commit()
+    assert changed(public)
+    workday.project.public_name = "Neighbourhood garden"
+    db.session.commit()
+    assert changed(public)
+    # A sign-up cancelled: the event leaves the private feed.
+    seats.cancel(signup, actor=person, now=utcnow())
+    db.session.commit()
+    assert changed(private)
+    # A project archived: its events leave the public feed.
+    workday.project.is_active = False
+    db.session.commit()
+    assert changed(public)
+    assert not changed(public) and not changed(private)

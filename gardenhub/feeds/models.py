@@ -13,6 +13,17 @@ from gardenhub.tokens import hash_secret
 hash_token = hash_secret
 
 
+class FeedStamp(db.Model):
+    """When a feed's bytes last changed, shared by every process: a feed's
+    Last-Modified. It moves whenever the bytes do (an event removed, a garden's
+    address edited), so a client that sends only If-Modified-Since is never
+    told "not modified" about changed bytes."""
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # feed hash
+    etag: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class FeedToken(db.Model):
     """A private "my shifts" feed link. The token itself is shown once, at creation;
     a database leak hands out hashes, not working links."""

@@ -1,13 +1,15 @@
 """Private feed links: create, revoke, and look up by token."""
 
+import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
-from gardenhub.feeds.models import FeedToken, hash_token
+from gardenhub.feeds.models import FeedStamp, FeedToken, hash_token
 
 MAX_ACTIVE_TOKENS = 10
 # Recording every poll would write on every read; once an hour is enough to
@@ -55,6 +57,35 @@ def create_token(
     db.session.add(row)
     db.session.flush()
     return row, token
+
+
+def _later(now: datetime, before: datetime) -> datetime:
+    """HTTP dates count whole seconds: a change within the second of the last
+    one must still read as later."""
+    return max(now, before + timedelta(seconds=1))
+
+
+def changed_at(feed: str, body: bytes, *, now: datetime) -> datetime:
+    """Last-Modified of the feed named `feed` (its address; hashed, since a
+    private feed's address is its secret) now that it holds `body`: kept while
+    the bytes stay the same, `now` once they differ. Commits its own row."""
+    key = hashlib.sha256(feed.encode()).hexdigest()
+    etag = hashlib.sha256(body).hexdigest()
+    row = db.session.get(FeedStamp, key)
+    if row is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(FeedStamp(key=key, etag=etag, changed_at=now))
+            db.session.commit()
+            return now
+        except IntegrityError:  # another process stamped it a moment ago
+            row = db.session.get(FeedStamp, key, populate_existing=True)
+    if row.etag != etag:
+        row.etag = etag
+        row.changed_at = _later(now, row.changed_at)
+    stamp = row.changed_at
+    db.session.commit()
+    return stamp
 
 
 def revoke(row: FeedToken, *, now: datetime) -> None:

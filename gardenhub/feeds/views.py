@@ -98,11 +98,16 @@ def _respond(built: Built, *, filename: str, private: bool = False) -> Response:
     return response.make_conditional(request)
 
 
+def _stamped(body: bytes) -> tuple[bytes, datetime]:
+    """The bytes with this feed's Last-Modified, which moves when they do."""
+    return body, services.changed_at(request.path, body, now=utcnow())
+
+
 def _built(info: FeedInfo, events: list[FeedEvent]):
     """Serialize, keyed by the events themselves (for feeds built from rows)."""
-    last = max((event.changed_at for event in events), default=None)
     return feeds.get_or_build(
-        fingerprint(info, events), lambda: (serialize(info, events), last)
+        fingerprint(request.path, info, events),
+        lambda: _stamped(serialize(info, events)),
     )
 
 
@@ -125,11 +130,10 @@ def _public_feed(
             start, end, garden_id=garden_id, project_id=project_id, limit=MAX_EVENTS
         )
         events = [workday_calendar.public_event(s, base) for s in summaries]
-        return (
+        return _stamped(
             serialize(
                 _info(name, zone, url=url, description=PUBLIC_DESCRIPTION), events
-            ),
-            max((e.changed_at for e in events), default=None),
+            )
         )
 
     built = feeds.current(
