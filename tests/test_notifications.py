@@ -454,3 +454,49 @@ def test_task_and_plot_messages(make_user, make_task, make_garden):
         "A garden plot is offered to you",
     ]
     assert db.session.scalar(select(func.count(Notification.id))) == 2
+
+
+def test_email_calendars_follow_a_moved_shift_and_a_cancelled_sign_up(
+    client, auth, make_user, make_workday, smtp_server
+):
+    """Who added a shift from the confirmation gets the update, and the
+    removal, the same way, with the same UID."""
+    coordinator = make_user(Role.coordinator)
+    person = make_user(email="vee@example.org")
+    workday = make_workday(hours=4)
+    workday.project.coordinators.append(coordinator)
+    db.session.commit()
+    shift = workday.shifts[0]
+    uid = f"shift-{shift.id}@gardenhub.test"
+    auth.login(person)
+    client.post(f"/shifts/{shift.id}/signup")
+    auth.logout()
+    auth.login(coordinator)
+    zone = ZoneInfo(workday.timezone)
+    start = shift.starts_at.astimezone(zone) + timedelta(hours=1)
+    response = client.post(
+        f"/shifts/{shift.id}/edit",
+        data={
+            "name": shift.name,
+            "start": f"{start:%H:%M}",
+            "end": f"{start + timedelta(hours=2):%H:%M}",
+            "capacity": "5",
+        },
+    )
+    assert response.status_code == 302
+    auth.logout()
+    auth.login(person)
+    signup = db.session.scalars(select(Signup)).one()
+    client.post(f"/signups/{signup.id}/cancel")
+    deliver()
+    by_subject = {m["Subject"]: m for _, m in smtp_server.messages}
+    changed = next(m for s, m in by_subject.items() if s.startswith("Changed:"))
+    event = attachment(changed).walk("VEVENT")[0]
+    assert str(event["uid"]) == uid and event["sequence"] >= 1
+    assert event.decoded("dtstart").astimezone(zone).hour == start.hour
+    cancelled = by_subject["Cancelled sign-up: Shift 1"]
+    calendar = attachment(cancelled)
+    assert str(calendar["method"]) == "CANCEL"
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["uid"]) == uid and str(event["status"]) == "CANCELLED"
+    assert "you cancelled your sign-up" in cancelled.get_body(("plain",)).get_content()

@@ -36,6 +36,7 @@ KINDS = {
     "seat_offered": Kind("A seat is offered to you", can_mute=False),
     "offer_expired": Kind("An offer expired and passed on"),
     "workday_changed": Kind("A workday you signed up for changed"),
+    "signup_cancelled": Kind("A sign-up of yours was cancelled"),
     "workday_cancelled": Kind("A workday you signed up for was cancelled"),
     "reminder": Kind("Reminders before your shift", while_paused=False),
     "task_assigned": Kind("A task was assigned to you", while_paused=False),

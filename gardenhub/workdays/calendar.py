@@ -79,7 +79,7 @@ def private_event(
         summary = f"{shift.name}: {workday.title_for(member)}"
         description = f"{workday.project.name_for(member)}. Details: {url}"
         categories = (workday.project.name_for(member), "Workday")
-    if workday.is_cancelled:
+    if workday.is_cancelled or signup.status == SignupStatus.cancelled:
         status = "CANCELLED"
     elif waiting:
         status = "TENTATIVE"

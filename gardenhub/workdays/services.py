@@ -422,13 +422,17 @@ def cancel_workday(
     _tell_everyone(workday, "workday_cancelled", now, reason=reason)
 
 
-def _tell_everyone(workday: Workday, kind: str, now: datetime, **context) -> None:
-    """Each person with an active sign-up gets their own message and calendar file."""
+def _tell_everyone(
+    workday: Workday, kind: str, now: datetime, *, shift: Shift | None = None, **context
+) -> None:
+    """Each person with an active sign-up (on the workday, or on one shift)
+    gets their own message and calendar file."""
     db.session.flush()
+    on = Shift.id == shift.id if shift is not None else Shift.workday_id == workday.id
     for signup in db.session.scalars(
         select(Signup)
         .join(Shift, Shift.id == Signup.shift_id)
-        .where(Shift.workday_id == workday.id, Signup.status.in_(ACTIVE_STATUSES))
+        .where(on, Signup.status.in_(ACTIVE_STATUSES))
     ):
         ics = shift_ics(signup, signup.volunteer, base_url())
         notifications.queue(
@@ -476,10 +480,15 @@ def update_shift(shift: Shift, data: ShiftData, *, actor, now: datetime) -> None
         data.name, starts_at, ends_at, workday.starts_at, workday.ends_at
     )
     signups.set_capacity(shift, data.capacity, now=now)
+    moved = (starts_at, ends_at) != (shift.starts_at, shift.ends_at)
+    renamed = data.name != shift.name
     shift.name, shift.description, shift.skill = data.name, data.description, data.skill
     shift.starts_at, shift.ends_at = starts_at, ends_at
     workday.touch(now)
     audit.record(actor, "shift.update", shift)
+    if moved or renamed:
+        # Their calendars hold this shift from an email: update it there too.
+        _tell_everyone(workday, "workday_changed", now, shift=shift)
 
 
 def message_volunteers(

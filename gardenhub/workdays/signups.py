@@ -331,10 +331,24 @@ def cancel(signup: Signup, *, actor: User, now: datetime) -> None:
             "cancelled here. Please tell a coordinator."
         )
     freed = signup.holds_seat
+    had_a_calendar_file = signup.status == SignupStatus.confirmed
     signup.status = SignupStatus.cancelled
     signup.cancelled_at = now
     shift.seats_changed_at = now
     newcomers.cancelled(signup, now=now)
+    if had_a_calendar_file and signup.volunteer.email:
+        # The confirmation put this shift in their calendar: take it out.
+        notifications.queue(
+            signup.volunteer,
+            "signup_cancelled",
+            signup=signup,
+            by_someone_else=actor.id != signup.volunteer_id,
+            now=now,
+            attachment=(
+                f"shift-{signup.shift_id}.ics",
+                shift_ics(signup, signup.volunteer, base_url()),
+            ),
+        )
     if actor.id != signup.volunteer_id:
         audit.record(actor, "signup.cancel", signup)
     db.session.flush()
