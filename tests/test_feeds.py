@@ -625,7 +625,8 @@ def test_every_change_reaches_a_client_that_sends_only_if_modified_since(
     seats.cancel(signup, actor=person, now=utcnow())
     db.session.commit()
     assert changed(private)
-    # A project archived: its events leave the public feed.
+    # A project archived: its events leave the public feed (or, upcoming
+    # ones, change to cancelled).
     workday.project.is_active = False
     db.session.commit()
     assert changed(public)

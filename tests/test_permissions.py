@@ -195,7 +195,7 @@ MATRIX = {
     ),
     "plots.waiting": ("/gardens/{garden}/waitlist", {"GET": MANAGERS}),
     "plots.withdraw": ("/plot-requests/{plot_request}/withdraw", {"POST": OWNER}),
-    "projects.archive": ("/projects/{project}/archive", {"POST": MANAGERS}),
+    "planning.archive_project": ("/projects/{project}/archive", {"POST": MANAGERS}),
     "projects.edit": ("/projects/{project}/edit", {"GET": MANAGERS, "POST": MANAGERS}),
     "projects.index": ("/projects", {"GET": PUBLIC}),
     "projects.new": ("/projects/new", {"GET": COORDINATORS, "POST": COORDINATORS}),

@@ -463,6 +463,42 @@ def test_archived_project_leaves_the_home_page(
     assert "Hidden soon" not in client.get("/").get_data(as_text=True)
 
 
+def test_archiving_cancels_upcoming_workdays_everywhere_and_tells_people(
+    client, auth, coordinator, project, make_workday, make_user, make_signup
+):
+    from icalendar import Calendar
+
+    from gardenhub.notifications.models import Notification
+    from gardenhub.workdays.models import Workday
+
+    coming = make_workday(project=project, public_title="Bulb planting")
+    past = make_workday(project=project, days=-3)
+    person = make_user()
+    make_signup(coming.shifts[0], person)
+    auth.login(coordinator)
+    client.post(f"/projects/{project.slug}/archive", data={"archived": "1"})
+    db.session.expire_all()
+    assert db.session.get(Workday, coming.id).status == "cancelled"
+    assert db.session.get(Workday, past.id).status != "cancelled"
+    (told,) = db.session.scalars(
+        select(Notification).where(Notification.kind == "workday_cancelled")
+    )
+    assert told.user_id == person.id
+    for url in (
+        "/calendar.ics",
+        f"/projects/{project.slug}/calendar.ics",
+        f"/workdays/{coming.id}.ics",
+    ):
+        (event,) = [
+            e
+            for e in Calendar.from_ical(client.get(url).get_data()).walk("VEVENT")
+            if str(e["uid"]).startswith(f"workday-{coming.id}@")
+        ]
+        assert str(event["status"]) == "CANCELLED", url
+    # Off the lists, as before.
+    assert "Bulb planting" not in client.get("/").get_data(as_text=True)
+
+
 def test_admin_creates_a_garden_and_bad_timezone_is_refused(client, auth, make_user):
     auth.login(make_user(Role.admin))
     bad = client.post(

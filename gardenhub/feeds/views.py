@@ -127,7 +127,12 @@ def _public_feed(
 
     def build():
         summaries = queries.workdays_between(
-            start, end, garden_id=garden_id, project_id=project_id, limit=MAX_EVENTS
+            start,
+            end,
+            garden_id=garden_id,
+            project_id=project_id,
+            limit=MAX_EVENTS,
+            for_feeds=True,
         )
         events = [workday_calendar.public_event(s, base) for s in summaries]
         return _stamped(
@@ -188,7 +193,9 @@ def project(slug: str):
 @bp.get("/workdays/<int:workday_id>.ics")
 def workday(workday_id: int):
     summaries = queries.workday_summaries(
-        Workday.id == workday_id, queries.visible(member_project_ids())
+        Workday.id == workday_id,
+        queries.visible(member_project_ids()),
+        for_feeds=True,
     )
     if not summaries:  # a members-only workday is no one else's business
         abort(404)

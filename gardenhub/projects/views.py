@@ -1,6 +1,6 @@
 """Project pages: the public project page and the coordinator's forms."""
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -129,17 +129,6 @@ def set_coordinators(slug: str):
     with committed(success="Coordinators are saved."):
         services.set_coordinators(project, form.coordinators.data, actor=current_user)
     return redirect(url_for("projects.edit", slug=project.slug))
-
-
-@bp.post("/<slug>/archive")
-@coordinator_required
-def archive(slug: str):
-    project = manageable(find_or_404(Project, slug))
-    archived = request.form.get("archived", "1") == "1"
-    state = "archived" if archived else "active again"
-    with committed(success=f"{project.name} is {state}."):
-        services.set_archived(project, archived, actor=current_user)
-    return redirect(url_for("projects.show", slug=project.slug))
 
 
 @audit.describes("project")

@@ -1,6 +1,14 @@
 """Coordinator pages: plan workdays and series, edit, cancel, shifts and rosters."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -349,3 +357,18 @@ def pair_buddy(signup_id: int):
         url_for("planning.roster", workday_id=signup.shift.workday_id)
         + f"#signup-{signup.id}"
     )
+
+
+@bp.post("/projects/<slug>/archive")
+@coordinator_required
+def archive_project(slug: str):
+    """Archiving ends a project: its upcoming workdays are cancelled (and
+    their people told), so every calendar shows them as cancelled."""
+    project = manageable(find_or_404(Project, slug))
+    archived = request.form.get("archived", "1") == "1"
+    state = "archived" if archived else "active again"
+    with committed(success=f"{project.name} is {state}."):
+        services.set_project_archived(
+            project, archived, actor=current_user, now=utcnow()
+        )
+    return redirect(url_for("projects.show", slug=project.slug))

@@ -95,10 +95,18 @@ def visible(member_of: set[int] | frozenset = frozenset()):
     return or_(Workday.visibility == "public", Workday.project_id.in_(member_of))
 
 
+def in_feeds():
+    """What calendar feeds publish: active projects' workdays, and an ended
+    (archived) project's cancelled ones, so calendars show them cancelled
+    instead of keeping them as they were."""
+    return or_(Project.is_active, Workday.status == WorkdayStatus.cancelled)
+
+
 def workday_summaries(
     *conditions,
     order=None,
     limit: int | None = None,
+    for_feeds: bool = False,
 ) -> list[WorkdaySummary]:
     """Workdays matching `conditions` with their seat totals, in two queries: the
     workdays first (so filters, order and limit use the indexes), then the seats
@@ -107,7 +115,7 @@ def workday_summaries(
         select(Workday)
         .join(Project, Project.id == Workday.project_id)
         .options(joinedload(Workday.garden), joinedload(Workday.project))
-        .where(Project.is_active, *conditions)
+        .where(in_feeds() if for_feeds else Project.is_active, *conditions)
         .order_by(*(order or (Workday.starts_at, Workday.id)))
     )
     if limit:
@@ -175,6 +183,7 @@ def workdays_between(
     project_id: int | None = None,
     limit: int | None = None,
     member_of: set[int] | frozenset = frozenset(),
+    for_feeds: bool = False,
 ) -> list[WorkdaySummary]:
     conditions = [
         Workday.starts_at < end,
@@ -186,7 +195,7 @@ def workdays_between(
         conditions.append(Workday.garden_id == garden_id)
     if project_id:
         conditions.append(Workday.project_id == project_id)
-    return workday_summaries(*conditions, limit=limit)
+    return workday_summaries(*conditions, limit=limit, for_feeds=for_feeds)
 
 
 def shift_counts(workday: Workday) -> dict[int, ShiftCounts]:
@@ -349,7 +358,7 @@ def feed_version(
     which workdays, their last change, seat changes, and their garden's and
     project's last change. One aggregate query; no rows are loaded."""
     conditions = [
-        Project.is_active,
+        in_feeds(),
         Workday.starts_at < end,
         Workday.ends_at > start,
         Workday.starts_at > start - LONGEST_WORKDAY,

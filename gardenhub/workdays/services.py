@@ -16,6 +16,7 @@ from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 from gardenhub.notifications import services as notifications
 from gardenhub.projects import membership
+from gardenhub.projects import services as project_services
 from gardenhub.projects.models import Project
 from gardenhub.timezones import LocalTimeError, local_today, to_local, to_utc
 from gardenhub.workdays import signups
@@ -420,6 +421,30 @@ def cancel_workday(
     workday.touch(now)
     audit.record(actor, "workday.cancel", workday, reason)
     _tell_everyone(workday, "workday_cancelled", now, reason=reason)
+
+
+ENDED = "This project has ended."
+
+
+def set_project_archived(
+    project: Project, archived: bool, *, actor, now: datetime
+) -> int:
+    """Archive (or bring back) a project. Archiving cancels its workdays
+    still to come, telling everyone signed up, and feeds keep publishing
+    them as cancelled. Returns how many were cancelled."""
+    project_services.set_archived(project, archived, actor=actor)
+    if not archived:
+        return 0
+    upcoming = db.session.scalars(
+        select(Workday).where(
+            Workday.project_id == project.id,
+            Workday.starts_at > now,
+            Workday.status != WorkdayStatus.cancelled,
+        )
+    ).all()
+    for workday in upcoming:
+        cancel_workday(workday, actor=actor, reason=ENDED, now=now)
+    return len(upcoming)
 
 
 def _tell_everyone(
