@@ -631,3 +631,35 @@ def test_every_change_reaches_a_client_that_sends_only_if_modified_since(
     db.session.commit()
     assert changed(public)
     assert not changed(public) and not changed(private)
+
+
+def test_a_garden_that_moves_moves_its_workdays_in_every_calendar(client, make_workday):
+    """SEQUENCE rises and DTSTAMP follows when what an event shows changes,
+    also when that is the garden's address or the project's public name."""
+    coming = make_workday()
+    done = make_workday(days=-3, project=coming.project)
+    url = f"/workdays/{coming.id}.ics"
+
+    def event_of(path, uid):
+        return events(parse(client.get(path)))[uid]
+
+    uid = f"workday-{coming.id}@gardenhub.test"
+    an_hour_ago = utcnow() - timedelta(hours=1)
+    coming.updated_at = coming.project.updated_at = an_hour_ago
+    db.session.commit()
+    before = event_of(url, uid)
+    coming.garden.address = "2 New Road"
+    db.session.commit()
+    moved = event_of(url, uid)
+    assert moved["sequence"] == before["sequence"] + 1
+    assert moved.decoded("dtstamp") > before.decoded("dtstamp")
+    assert "2 New Road" in str(moved["location"])
+    db.session.refresh(done)
+    assert done.revision == 0  # what already happened keeps its place
+    coming.updated_at = an_hour_ago
+    db.session.commit()
+    moved = event_of(url, uid)
+    coming.project.public_name = "Neighbourhood garden"
+    db.session.commit()
+    renamed = event_of(url, uid)
+    assert renamed.decoded("dtstamp") > moved.decoded("dtstamp")

@@ -11,10 +11,13 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    event,
     false,
+    inspect,
     text,
+    update,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from gardenhub.accounts.models import User
 from gardenhub.db import UTCDateTime, utcnow
@@ -295,3 +298,24 @@ class Signup(db.Model):
     @property
     def holds_seat(self) -> bool:
         return self.status in SEAT_STATUSES
+
+
+# A garden's place is part of every workday held there: when its name,
+# address or coordinates change, its workdays still to come change too (a
+# higher SEQUENCE and a new DTSTAMP in every calendar). Listening here keeps
+# gardens/ from reaching up into workdays.
+PLACE_FIELDS = ("name", "address", "latitude", "longitude")
+
+
+@event.listens_for(Session, "before_flush")
+def _garden_moved_its_workdays(session, flush_context, instances) -> None:
+    now = utcnow()
+    for garden in [g for g in session.dirty if isinstance(g, Garden)]:
+        state = inspect(garden)
+        if any(state.attrs[field].history.has_changes() for field in PLACE_FIELDS):
+            session.execute(
+                update(Workday)
+                .where(Workday.garden_id == garden.id, Workday.ends_at > now)
+                .values(revision=Workday.revision + 1, updated_at=now)
+                .execution_options(synchronize_session="fetch")
+            )

@@ -36,7 +36,12 @@ class WorkdaySummary:
     @property
     def changed_at(self) -> datetime:
         """The last change to anything a feed shows of this workday."""
-        stamps = [self.workday.updated_at, self.seats_changed_at]
+        # The project's public name and colour are in every event too.
+        stamps = [
+            self.workday.updated_at,
+            self.seats_changed_at,
+            self.workday.project.updated_at,
+        ]
         return max(stamp for stamp in stamps if stamp is not None)
 
 
