@@ -11,6 +11,7 @@ import re
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import vobject
@@ -211,6 +212,19 @@ def test_every_emailed_calendar_file_reads_the_same_in_five_parsers(
     auth.login(coordinator)
     cancelled = projects[1][1][1]  # Berlin's repeated hour
     client.post(f"/workdays/{cancelled.id}/cancel", data={"reason": "Storm"})
+    # Kathmandu's shift starts half an hour later: a change, by email.
+    moved = projects[3][1][0].shifts[0]
+    zone = ZoneInfo("Asia/Kathmandu")
+    start = moved.starts_at.astimezone(zone) + timedelta(minutes=30)
+    client.post(
+        f"/shifts/{moved.id}/edit",
+        data={
+            "name": moved.name,
+            "start": f"{start:%H:%M}",
+            "end": f"{moved.ends_at.astimezone(zone):%H:%M}",
+            "capacity": "5",
+        },
+    )
     delivery.deliver(now=utcnow())
     files = [
         part.get_payload(decode=True).decode()
@@ -218,8 +232,11 @@ def test_every_emailed_calendar_file_reads_the_same_in_five_parsers(
         for part in message.iter_attachments()
         if part.get_content_type() == "text/calendar"
     ]
-    assert len(files) == 8  # seven confirmations and one cancellation
+    assert len(files) == 9  # seven confirmations, a cancellation, a change
     for text in files:
         read = agree(text)
         assert len(read) == 1
     assert sum("METHOD:CANCEL" in text for text in files) == 1
+    changed = [text for text in files if "SEQUENCE:1" in text and "CANCEL" not in text]
+    (read,) = [agree(text) for text in changed]
+    assert list(read.values())[0][0] == _utc(start)
