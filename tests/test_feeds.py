@@ -455,7 +455,7 @@ def test_control_characters_in_the_database_never_reach_a_feed(client, make_work
     """Forms refuse them; a row written some other way must still not break
     a subscriber (Home Assistant rejects a whole feed for one BEL)."""
     workday = make_workday(public_title="Beds\x07 and\x0b compost\x1b")
-    workday.location = "Gate\x00 B"
+    workday.location = "Gate\x01 B"  # (PostgreSQL cannot store a NUL at all)
     db.session.commit()
     for url in ("/calendar.ics", f"/workdays/{workday.id}.ics"):
         body = client.get(url).get_data()
