@@ -9,6 +9,7 @@ from gardenhub import (
     errors,
     extensions,
     formfields,
+    i18n,
     security,
     timezones,
 )
@@ -31,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_global(config.base_url)
     app.add_template_global(config.absolute_url)
     extensions.init_app(app)
+    i18n.init_app(app)
     timezones.init_app(app)
     converters.init_app(app)
     register_blueprints(app)

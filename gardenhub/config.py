@@ -89,6 +89,10 @@ class Defaults:
     FEED_RECHECK_SECONDS = 5
     # Names the zone of feeds that span gardens (the all-workdays feed).
     DEFAULT_TIMEZONE = "Europe/Berlin"
+    # The language of a page when neither the person, the language switch nor
+    # the browser names one we speak ("en", "es" or "de"); gardens have their own
+    # for public feeds and messages to people without an account.
+    DEFAULT_LANGUAGE = "en"
 
     # Reminders go out this many hours before a shift (outside quiet hours).
     REMINDER_HOURS = 24

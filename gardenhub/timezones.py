@@ -1,4 +1,4 @@
-"""Stored UTC times to a garden's local time and back, plus Jinja filters.
+"""Stored UTC times to a garden's local time and back (gardenhub.i18n formats them).
 
 Every "today" in GardenHub is a garden's local date (`local_today`), never the
 server's or UTC's.
@@ -92,31 +92,9 @@ def to_local(moment: datetime, tz_name: str) -> datetime:
     return moment.astimezone(ZoneInfo(tz_name))
 
 
-def format_time(moment: datetime | None, tz_name: str, fmt: str = "%H:%M") -> str:
-    if moment is None:
-        return ""
-    return to_local(moment, tz_name).strftime(fmt)
-
-
-def format_datetime(moment: datetime | None, tz_name: str) -> str:
-    if moment is None:
-        return ""
-    local = to_local(moment, tz_name)
-    return f"{local:%a %d %b %Y}, {local:%H:%M}"
-
-
-def format_date(moment: datetime | None, tz_name: str) -> str:
-    if moment is None:
-        return ""
-    return f"{to_local(moment, tz_name):%a %d %b %Y}"
-
-
 def local_today(tz_name: str, now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(ZoneInfo(tz_name)).date()
 
 
 def init_app(app: Flask) -> None:
     app.add_template_global(local_today)
-    app.jinja_env.filters["localtime"] = format_time
-    app.jinja_env.filters["localdatetime"] = format_datetime
-    app.jinja_env.filters["localdate"] = format_date

@@ -22,6 +22,7 @@ LEAVES = {
     "errors",
     "extensions",
     "formfields",
+    "i18n",
     "notifications",
     "outcomes",
     "roles",

@@ -12,6 +12,7 @@ from wtforms.validators import (
 
 from gardenhub.accounts.models import Role
 from gardenhub.formfields import BaseForm, DateField, strip
+from gardenhub.i18n import LANGUAGES
 
 PASSWORD_RULE = Length(min=8, max=128, message="Use 8 to 128 characters.")
 
@@ -81,6 +82,12 @@ class ProfileForm(BaseForm):
     )
     feed_shows_waitlist = BooleanField(
         "Show waitlisted shifts in my calendar feed (as tentative)",
+    )
+    language = SelectField(
+        "Language",
+        choices={"": "As my browser asks", **LANGUAGES},
+        validators=[Optional()],
+        description="For pages, emails and your private calendar feed.",
     )
 
 

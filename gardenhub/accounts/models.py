@@ -46,6 +46,9 @@ class User(db.Model):
     feed_shows_waitlist: Mapped[bool] = mapped_column(
         default=False, server_default=false()
     )
+    # The language pages, emails and the private feed speak ("en", "es", "de");
+    # None follows the browser (and emails the garden's language).
+    language: Mapped[str | None] = mapped_column(String(8))
     # Flask-Login stores this, not the id, in the session and remember cookie;
     # rotating it logs every copy of an old cookie out.
     session_token: Mapped[str] = mapped_column(

@@ -14,6 +14,7 @@ from gardenhub.config import absolute_url
 from gardenhub.db import utcnow
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
+from gardenhub.i18n import known
 from gardenhub.notifications import services as notifications
 
 # Checked when no account matches, so a failed log-in takes as long either way.
@@ -273,8 +274,10 @@ def update_profile(
     shows_name: bool,
     is_discreet: bool = False,
     feed_shows_waitlist: bool = False,
+    language: str | None = None,
 ) -> None:
     user.display_name = display_name.strip()
+    user.language = known(language)
     user.phone = (phone or "").strip() or None
     user.shows_name = shows_name
     user.is_discreet = is_discreet

@@ -181,6 +181,7 @@ def profile():
                 shows_name=form.shows_name.data,
                 is_discreet=form.is_discreet.data,
                 feed_shows_waitlist=form.feed_shows_waitlist.data,
+                language=form.language.data,
             )
         if saved:
             return redirect(url_for("accounts.profile"))

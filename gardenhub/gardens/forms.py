@@ -15,6 +15,7 @@ from wtforms.validators import (
 )
 
 from gardenhub import timezones
+from gardenhub.i18n import LANGUAGES
 from gardenhub.formfields import (
     BaseForm,
     DateField,
@@ -38,6 +39,14 @@ class GardenForm(BaseForm):
         "Time zone",
         validators=[DataRequired()],
         description="Every time at this garden is shown in it.",
+    )
+    language = SelectField(
+        "Language",
+        choices=dict(LANGUAGES),
+        default="en",
+        validators=[Optional()],
+        description="Its public calendar feeds, and messages to people who "
+        "have not chosen a language, use it.",
     )
     latitude = FloatField(
         "Latitude (optional)", validators=[Optional(), NumberRange(-90, 90)]

@@ -38,6 +38,8 @@ class Garden(db.Model):
     description: Mapped[str | None] = mapped_column(Text)
     # IANA zone: every time at this garden is entered and shown in it.
     timezone: Mapped[str] = mapped_column(String(64))
+    # The language of its public feeds and of messages to people who chose none.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     # The plot map is a grid of this many units.

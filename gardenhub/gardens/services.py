@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from gardenhub import audit, timezones
+from gardenhub.i18n import known
 from gardenhub.accounts import services as accounts
 from gardenhub.errors import GardenHubError
 from gardenhub.gardens.models import Garden
@@ -23,11 +24,14 @@ class GardenData:
     longitude: float | None = None
     map_width: int = 24
     map_height: int = 16
+    language: str = "en"
 
 
 def _check(data: GardenData) -> None:
     if not timezones.is_valid_zone(data.timezone):
         raise GardenError("Pick a time zone from the list.", field="timezone")
+    if known(data.language) != data.language:
+        raise GardenError("Pick a language from the list.", field="language")
     if (data.latitude is None) != (data.longitude is None):
         raise GardenError(
             "Give both latitude and longitude, or neither.", field="longitude"

@@ -28,6 +28,7 @@ def _data(form: GardenForm) -> services.GardenData:
         longitude=form.longitude.data,
         map_width=form.map_width.data or 24,
         map_height=form.map_height.data or 16,
+        language=form.language.data or "en",
     )
 
 

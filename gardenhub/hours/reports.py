@@ -15,7 +15,8 @@ from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 from gardenhub.hours.models import EntryStatus, HoursEntry
 from gardenhub.projects.models import Project
-from gardenhub.timezones import format_datetime, local_today, to_local
+from gardenhub.i18n import format_datetime
+from gardenhub.timezones import local_today, to_local
 from gardenhub.workdays.models import (
     SEAT_STATUSES,
     Shift,

@@ -16,7 +16,8 @@ from gardenhub.hours import queries
 from gardenhub.hours.models import EntryStatus, HoursEntry, HoursLetter
 from gardenhub.projects import membership
 from gardenhub.projects.models import Project
-from gardenhub.timezones import format_datetime, local_today, to_local
+from gardenhub.i18n import format_datetime
+from gardenhub.timezones import local_today, to_local
 from gardenhub.workdays import signups
 from gardenhub.workdays.models import Shift, Signup, SignupStatus, WorkdayStatus
 

@@ -26,7 +26,8 @@ from gardenhub.slugs import find_or_404
 from gardenhub.tasks import queries, services
 from gardenhub.tasks.forms import AssignForm, DoneForm, TaskForm
 from gardenhub.tasks.models import Task, TaskAssignment, TaskStatus
-from gardenhub.timezones import format_datetime, local_today
+from gardenhub.i18n import format_datetime
+from gardenhub.timezones import local_today
 from gardenhub.workdays import queries as workday_queries
 from gardenhub.workdays.models import Workday
 

@@ -28,7 +28,8 @@ from gardenhub.gardens.models import Garden
 from gardenhub.outcomes import committed, refused
 from gardenhub.projects.models import Project
 from gardenhub.projects.views import is_member, member_project_ids
-from gardenhub.timezones import format_date, local_today, to_local
+from gardenhub.i18n import format_date
+from gardenhub.timezones import local_today, to_local
 from gardenhub.workdays import newcomers, queries, signups
 from gardenhub.workdays.forms import SignupForm
 from gardenhub.workdays.models import (
