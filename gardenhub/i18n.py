@@ -52,18 +52,42 @@ COOKIE_DAYS = 365
 # Formatting conventions per language (Babel locales): English is British usage.
 FORMATS = {"en": "en_GB", "es": "es_ES", "de": "de_DE"}
 
-# What `day` offers: a name for each way a plain date is shown, as a CLDR
-# skeleton, so each language orders and abbreviates it its own way.
+# What `day` offers: a name for each way a plain date is shown, written out
+# per language (CLDR patterns), so each orders and abbreviates it its own way.
 DAY_STYLES = {
-    "full": "yMMMMEEEEd",  # Tuesday 1 December 2026
-    "long": "yMMMMd",  # 1 December 2026
-    "medium": "yMMMEd",  # Tue 1 Dec 2026
-    "short": "yMMMd",  # 1 Dec 2026
-    "weekday": "MMMMEEEEd",  # Tuesday 1 December
-    "day": "MMMEd",  # Tue 1 Dec
-    "day_month": "MMMd",  # 1 Dec
-    "month": "yMMMM",  # December 2026
-    "month_name": "MMM",  # Dec
+    "en": {
+        "full": "EEEE d MMMM y",  # Tuesday 1 December 2026
+        "long": "d MMMM y",  # 1 December 2026
+        "medium": "EEE d MMM y",  # Tue 1 Dec 2026
+        "short": "d MMM y",  # 1 Dec 2026
+        "weekday": "EEEE d MMMM",  # Tuesday 1 December
+        "day": "EEE d MMM",  # Tue 1 Dec
+        "day_month": "d MMM",  # 1 Dec
+        "month": "LLLL y",  # December 2026
+        "month_name": "LLL",  # Dec
+    },
+    "es": {
+        "full": "EEEE, d 'de' MMMM 'de' y",
+        "long": "d 'de' MMMM 'de' y",
+        "medium": "EEE, d MMM y",
+        "short": "d MMM y",
+        "weekday": "EEEE, d 'de' MMMM",
+        "day": "EEE, d MMM",
+        "day_month": "d MMM",
+        "month": "LLLL 'de' y",
+        "month_name": "LLL",
+    },
+    "de": {
+        "full": "EEEE, d. MMMM y",
+        "long": "d. MMMM y",
+        "medium": "EEE, d. MMM y",
+        "short": "d. MMM y",
+        "weekday": "EEEE, d. MMMM",
+        "day": "EEE, d. MMM",
+        "day_month": "d. MMM",
+        "month": "LLLL y",
+        "month_name": "LLL",
+    },
 }
 
 babel = Babel()
@@ -164,7 +188,8 @@ def format_day(day: date | None, style: str = "medium") -> str:
         return ""
     if isinstance(day, datetime):
         day = day.date()
-    return babel_dates.format_skeleton(DAY_STYLES[style], day, locale=_formats())
+    pattern = DAY_STYLES.get(language(), DAY_STYLES["en"])[style]
+    return babel_dates.format_date(day, pattern, locale=_formats())
 
 
 def format_number(value: float | Decimal | int | None) -> str:
@@ -184,6 +209,8 @@ def init_app(app: Flask) -> None:
         locale_selector=select_language,
         default_translation_directories="translations",
     )
+    # `{% trans %}` blocks are written across lines; their msgids are trimmed.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters["localtime"] = format_time
     app.jinja_env.filters["localdatetime"] = format_datetime
     app.jinja_env.filters["localdate"] = format_date
