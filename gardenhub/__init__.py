@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
+    from gardenhub.accounts.language_views import bp as language_bp
     from gardenhub.accounts.views import bp as accounts_bp
     from gardenhub.community.together_views import bp as together_bp
     from gardenhub.community.views import bp as community_bp
@@ -71,5 +72,6 @@ def register_blueprints(app: Flask) -> None:
         me_bp,
         community_bp,
         together_bp,
+        language_bp,
     ):
         app.register_blueprint(blueprint)

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from gardenhub.extensions import db
+from gardenhub.i18n import _, _l
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +28,14 @@ class GardenHubError(Exception):
 
 
 TITLES = {
-    400: "That request could not be handled",
-    403: "You don't have access to this",
-    409: "Someone else changed this at the same moment",
-    404: "Page not found",
-    405: "That action is not allowed here",
-    422: "Please check what you entered",
-    429: "Too many attempts",
-    500: "Something went wrong on our side",
+    400: _l("That request could not be handled"),
+    403: _l("You don't have access to this"),
+    409: _l("Someone else changed this at the same moment"),
+    404: _l("Page not found"),
+    405: _l("That action is not allowed here"),
+    422: _l("Please check what you entered"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
 }
 
 
@@ -42,7 +43,7 @@ def render_error(code: int, message: str | None = None):
     body = render_template(
         f"errors/{code}.html" if code in (403, 404, 500) else "errors/generic.html",
         code=code,
-        title=TITLES.get(code, "Error"),
+        title=str(TITLES[code]) if code in TITLES else _("Error"),
         message=message,
     )
     return body, code
@@ -53,8 +54,11 @@ def init_app(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         return render_error(
             400,
-            "The form had expired or was sent from somewhere else "
-            f"({error.description}). Go back, reload the page and try again.",
+            _(
+                "The form had expired or was sent from somewhere else "
+                "(%(reason)s). Go back, reload the page and try again.",
+                reason=error.description,
+            ),
         )
 
     @app.errorhandler(GardenHubError)
@@ -73,8 +77,10 @@ def init_app(app: Flask) -> None:
         log.warning("database constraint refused a change on %s", request.path)
         return render_error(
             409,
-            "Someone else made the same change at the same moment, so nothing was "
-            "saved. Go back, reload the page and check before trying again.",
+            _(
+                "Someone else made the same change at the same moment, so nothing "
+                "was saved. Go back, reload the page and check before trying again."
+            ),
         )
 
     @app.errorhandler(HTTPException)
@@ -85,7 +91,7 @@ def init_app(app: Flask) -> None:
             return error.description, error.code, {"Content-Type": "text/plain"}
         message = error.description if error.code in (400, 403, 422) else None
         if error.code == 429:
-            message = (
+            message = _(
                 "Too many attempts in a short time. Please wait a few minutes "
                 "and try again."
             )

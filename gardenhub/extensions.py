@@ -9,6 +9,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from gardenhub.db import Base
+from gardenhub.i18n import _l
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -23,7 +24,10 @@ def init_app(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message = _l("Please log in to continue.")
+    # The flash message is stored in the session: a real string, in the
+    # language of the request that asked for a log-in.
+    login_manager.localize_callback = str
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     csrf.init_app(app)

@@ -16,15 +16,17 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField
 from wtforms.validators import StopValidation, ValidationError
 
+from gardenhub.i18n import _, _l
+
 # C0 controls, DEL, C1 controls and the Unicode line and paragraph separators.
 _SINGLE_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # The same, but tab, line feed and carriage return are fine in a text area.
 _MULTI_LINE_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
-SINGLE_LINE_MESSAGE = (
+SINGLE_LINE_MESSAGE = _l(
     "Use one line of plain text (no line breaks or control characters)."
 )
-MULTI_LINE_MESSAGE = "Remove the control characters from this text."
+MULTI_LINE_MESSAGE = _l("Remove the control characters from this text.")
 
 
 def strip(value):
@@ -44,7 +46,7 @@ def _plain_text(multi_line: bool):
         if isinstance(field.data, str) and has_control_characters(
             field.data, multi_line=multi_line
         ):
-            raise StopValidation(message)
+            raise StopValidation(str(message))
 
     return check
 
@@ -82,7 +84,7 @@ class BaseForm(FlaskForm):
         guard_text_fields(self)
 
 
-NOT_A_NUMBER = "Enter a number."
+NOT_A_NUMBER = _l("Enter a number.")
 
 
 class DecimalField(wtforms.DecimalField):
@@ -92,10 +94,10 @@ class DecimalField(wtforms.DecimalField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(NOT_A_NUMBER) from None
+            raise ValueError(str(NOT_A_NUMBER)) from None
         if self.data is not None and not self.data.is_finite():
             self.data = None
-            raise ValueError(NOT_A_NUMBER)
+            raise ValueError(str(NOT_A_NUMBER))
 
 
 class FloatField(wtforms.FloatField):
@@ -105,10 +107,10 @@ class FloatField(wtforms.FloatField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(NOT_A_NUMBER) from None
+            raise ValueError(str(NOT_A_NUMBER)) from None
         if self.data is not None and not math.isfinite(self.data):
             self.data = None
-            raise ValueError(NOT_A_NUMBER)
+            raise ValueError(str(NOT_A_NUMBER))
 
 
 # Ids and counts fit the database's 32-bit integers.
@@ -122,7 +124,7 @@ class IntegerField(wtforms.IntegerField):
         super().process_formdata(valuelist)
         if self.data is not None and not -MAX_INT <= self.data <= MAX_INT:
             self.data = None
-            raise ValueError("That number is too large.")
+            raise ValueError(_("That number is too large."))
 
 
 class DateField(wtforms.DateField):
@@ -146,7 +148,9 @@ class DateField(wtforms.DateField):
             return
         first, last = self.window()
         if not first <= self.data.year <= last:
-            raise ValidationError(f"Pick a date between {first} and {last}.")
+            raise ValidationError(
+                _("Pick a date between %(first)s and %(last)s.", first=first, last=last)
+            )
 
 
 def bounded_id(value) -> int | None:
@@ -162,7 +166,7 @@ def error_summary(form) -> list[tuple[str, str]]:
     """(field id, "Label: message") for every field error of `form`, in page
     order (rows of a FieldList included), for the summary above a long form."""
     return [
-        (field.id, f"{field.label.text}: {message}")
+        (field.id, _("%(label)s: %(message)s", label=field.label.text, message=message))
         for field in leaf_fields(form)
         if field.type != "CSRFTokenField"
         for message in field.errors

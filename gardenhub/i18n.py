@@ -118,9 +118,19 @@ def select_language() -> str:
     return (
         known(saved)
         or known(request.cookies.get(COOKIE))
-        or request.accept_languages.best_match(LANGUAGES)
+        or browser_language()
         or default_language()
     )
+
+
+def browser_language() -> str | None:
+    """The first language of Accept-Language (by quality) we speak, matched on
+    its primary tag: "en-US, de;q=0.5" is English (Werkzeug's best_match would
+    prefer the exact "de" over "en-US")."""
+    for value, quality in request.accept_languages:
+        if quality > 0 and (code := known(value)):
+            return code
+    return None
 
 
 def _user_loaded() -> bool:

@@ -4,7 +4,7 @@ The view idiom, written once:
 
     form = ShiftForm()
     if form.validate_on_submit():
-        with committed(form, success="The shift is added.") as saved:
+        with committed(form, success=_("The shift is added.")) as saved:
             services.add_shift(workday, form.to_data(), actor=current_user, now=now)
         if saved:
             return redirect(url_for("workdays.show", workday_id=workday.id))
@@ -12,7 +12,7 @@ The view idiom, written once:
 
 A one-button POST (no form to show again) flashes the refusal instead:
 
-    with committed(success="The sign-up is cancelled."):
+    with committed(success=_("The sign-up is cancelled.")):
         signups.cancel(signup, actor=current_user, now=utcnow())
     return redirect(back)
 
@@ -30,6 +30,7 @@ from wtforms import FieldList
 
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
+from gardenhub.i18n import _
 
 
 class Outcome:
@@ -61,7 +62,7 @@ def committed(form=None, *, success: str | None = None) -> Iterator[Outcome]:
     except GardenHubError as error:
         db.session.rollback()
         if form is None:
-            flash(error.message, "error")
+            flash(str(error.message), "error")
         else:
             show_error(form, error)
     else:
@@ -82,14 +83,14 @@ def refused(form) -> bool:
     if form.validate_on_submit():
         return False
     messages = [
-        f"{field.label.text}: {message}"
+        _("%(label)s: %(message)s", label=field.label.text, message=message)
         for field in form
         if field.type != "CSRFTokenField"
         for message in field.errors
-        if isinstance(message, str)
+        if not isinstance(message, dict | list)  # a sub-form's errors
     ]
     if form.meta.csrf and form.csrf_token.errors:
-        messages.insert(0, "The form had expired. Please send it again.")
-    for message in messages or ["Please check what you entered."]:
+        messages.insert(0, _("The form had expired. Please send it again."))
+    for message in messages or [_("Please check what you entered.")]:
         flash(message, "error")
     return True

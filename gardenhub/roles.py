@@ -12,11 +12,25 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
+from gardenhub.i18n import _l
+
 
 class Role(StrEnum):
     volunteer = "volunteer"
     coordinator = "coordinator"
     admin = "admin"
+
+    @property
+    def label(self):
+        """The role's name shown to people ("Coordinator"), in their language."""
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.volunteer: _l("Volunteer"),
+    Role.coordinator: _l("Coordinator"),
+    Role.admin: _l("Admin"),
+}
 
 
 def role_required(*roles: Role) -> Callable:

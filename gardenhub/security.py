@@ -12,6 +12,7 @@ from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gardenhub.extensions import limiter
+from gardenhub.i18n import _
 
 CSP = "; ".join(
     [
@@ -132,12 +133,12 @@ def refuse_control_characters() -> None:
         _CONTROL.search(key) or _CONTROL.search(value)
         for key, value in request.args.items(multi=True)
     ):
-        abort(400, "Web addresses cannot contain control characters.")
+        abort(400, _("Web addresses cannot contain control characters."))
     if request.method == "POST" and any(
         "\x00" in key or "\x00" in value
         for key, value in request.form.items(multi=True)
     ):
-        abort(400, "The form contained a NUL character, so nothing was saved.")
+        abort(400, _("The form contained a NUL character, so nothing was saved."))
 
 
 def sessionless(view):
@@ -190,7 +191,7 @@ def init_app(app: Flask) -> None:
         ):
             logout_user()
             session.clear()
-            flash("Your session ended. Please log in again.", "info")
+            flash(_("Your session ended. Please log in again."), "info")
             return
         if now - session["seen"] >= 60:  # refresh at most once a minute
             session["seen"] = now

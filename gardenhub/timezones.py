@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from flask import Flask
 
 from gardenhub.errors import GardenHubError
+from gardenhub.i18n import _, format_day, format_time, ngettext
 
 
 class LocalTimeError(GardenHubError):
@@ -37,9 +38,8 @@ def zone_choices() -> list[str]:
 def _shift_words(delta: timedelta) -> str:
     minutes = int(abs(delta).total_seconds() // 60)
     if minutes % 60 == 0:
-        hours = minutes // 60
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{minutes} minutes"
+        return ngettext("%(num)d hour", "%(num)d hours", minutes // 60)
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
 
 
 def local_time_problem(day: date, clock: time, tz_name: str) -> str | None:
@@ -54,17 +54,28 @@ def local_time_problem(day: date, clock: time, tz_name: str) -> str | None:
     if first.utcoffset() == second.utcoffset():
         return None
     shift = _shift_words(first.utcoffset() - second.utcoffset())
-    when = f"{clock:%H:%M} on {day:%a %d %b %Y}"
+    # `first` already is in `tz_name`, so its wall-clock time is shown as typed.
+    when = _(
+        "%(time)s on %(day)s",
+        time=format_time(first, tz_name),
+        day=format_day(day, "medium"),
+    )
     round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     if round_trip != first.replace(tzinfo=None):
-        return (
-            f"{when} does not exist in {tz_name}: the clocks go forward {shift} "
-            "around then. Pick an earlier or a later time."
+        return _(
+            "%(when)s does not exist in %(zone)s: the clocks go forward %(shift)s "
+            "around then. Pick an earlier or a later time.",
+            when=when,
+            zone=tz_name,
+            shift=shift,
         )
-    return (
-        f"{when} happens twice in {tz_name}: the clocks go back {shift} around "
+    return _(
+        "%(when)s happens twice in %(zone)s: the clocks go back %(shift)s around "
         "then. Pick an earlier or a later time, so everyone's calendar shows the "
-        "same hour."
+        "same hour.",
+        when=when,
+        zone=tz_name,
+        shift=shift,
     )
 
 

@@ -663,3 +663,171 @@ def test_a_garden_that_moves_moves_its_workdays_in_every_calendar(client, make_w
     db.session.commit()
     renamed = event_of(url, uid)
     assert renamed.decoded("dtstamp") > moved.decoded("dtstamp")
+
+
+def test_a_public_feed_in_another_language_is_its_own_representation(
+    client, make_workday
+):
+    workday = make_workday()
+    url = f"/gardens/{workday.garden.slug}/calendar.ics"
+    english = client.get(url)
+    german = client.get(f"{url}?lang=de")
+    assert german.status_code == 200
+    assert german.get_data() != english.get_data()
+    assert german.headers["ETag"] != english.headers["ETag"]
+    assert english.headers["Content-Language"] == "en"
+    assert german.headers["Content-Language"] == "de"
+    # Both parse, and GardenHub's own words say which language they are in.
+    calendar = parse(german)
+    (event,) = calendar.walk("VEVENT")
+    assert event["description"].params["LANGUAGE"] == "de"
+    assert calendar["description"].params["LANGUAGE"] == "de"
+    assert parse(english).walk("VEVENT")[0]["description"].params["LANGUAGE"] == "en"
+    # The English ETag is no validator for the German bytes, nor the reverse.
+    assert (
+        client.get(
+            f"{url}?lang=de", headers={"If-None-Match": english.headers["ETag"]}
+        ).status_code
+        == 200
+    )
+    assert (
+        client.get(
+            f"{url}?lang=de", headers={"If-None-Match": german.headers["ETag"]}
+        ).status_code
+        == 304
+    )
+    # Alternating languages moves neither one's Last-Modified.
+    again = client.get(url)
+    assert again.get_data() == english.get_data()
+    assert again.headers["Last-Modified"] == english.headers["Last-Modified"]
+    assert client.get(f"{url}?lang=de").headers["ETag"] == german.headers["ETag"]
+    # An unknown language is ignored: the garden's.
+    for unknown in ("xx", "", "klingon"):
+        other = client.get(f"{url}?lang={unknown}")
+        assert other.get_data() == english.get_data(), unknown
+        assert other.headers["ETag"] == english.headers["ETag"]
+    # Spanish (and a regional tag) too, on every public feed.
+    for path in (
+        "/calendar.ics",
+        url,
+        f"/projects/{workday.project.slug}/calendar.ics",
+        f"/workdays/{workday.id}.ics",
+    ):
+        spanish = client.get(f"{path}?lang=es-MX")
+        assert spanish.headers["Content-Language"] == "es", path
+        assert "DESCRIPTION;LANGUAGE=es:" in spanish.get_data(as_text=True), path
+        parse(spanish)
+
+
+def test_german_dates_and_words_come_from_babel_inside_the_feed_language(app):
+    """What the feeds format is formatted in the feed's language (no catalogs
+    yet, so words are still English; Babel's date words already follow)."""
+    from datetime import date
+
+    from gardenhub.i18n import format_day, speaking
+
+    with app.test_request_context("/calendar.ics?lang=de"):
+        from gardenhub.feeds.views import feed_language
+
+        with speaking(feed_language("en")) as spoken:
+            assert spoken == "de"
+            assert format_day(date(2026, 12, 1), "full") == "Dienstag, 1. Dezember 2026"
+        with speaking(feed_language("es")):
+            assert "Dezember" in format_day(date(2026, 12, 1), "long")
+    with (
+        app.test_request_context("/calendar.ics?lang=nope"),
+        speaking(feed_language("es")) as spoken,
+    ):
+        assert spoken == "es"
+        assert format_day(date(2026, 12, 1), "long") == "1 de diciembre de 2026"
+
+
+def test_a_garden_speaking_german_serves_german_by_default(app, client, make_workday):
+    workday = make_workday()
+    workday.garden.language = "de"
+    db.session.commit()
+    garden_feed = f"/gardens/{workday.garden.slug}/calendar.ics"
+    for path in (
+        garden_feed,
+        f"/projects/{workday.project.slug}/calendar.ics",
+        f"/workdays/{workday.id}.ics",
+    ):
+        response = client.get(path)
+        assert response.headers["Content-Language"] == "de", path
+        assert "DESCRIPTION;LANGUAGE=de:" in response.get_data(as_text=True)
+        assert client.get(f"{path}?lang=en").headers["Content-Language"] == "en"
+        assert client.get(f"{path}?lang=zz").headers["Content-Language"] == "de"
+    # The feed across gardens speaks the app's language.
+    assert client.get("/calendar.ics").headers["Content-Language"] == "en"
+    app.config["DEFAULT_LANGUAGE"] = "es"
+    assert client.get("/calendar.ics").headers["Content-Language"] == "es"
+    # The garden's page offers its feed in German by default, and the others.
+    page = client.get(f"/gardens/{workday.garden.slug}").get_data(as_text=True)
+    slug = workday.garden.slug
+    assert f'value="https://gardenhub.test/gardens/{slug}/calendar.ics"' in page
+    assert f"webcal://gardenhub.test/gardens/{slug}/calendar.ics?lang=en" in page
+    assert f"webcal://gardenhub.test/gardens/{slug}/calendar.ics?lang=es" in page
+    assert "calendar.ics?lang=de" not in page
+    # A garden switching language changes its feed's bytes and ETag.
+    before = client.get(garden_feed)
+    workday.garden.language = "en"
+    db.session.commit()
+    after = client.get(garden_feed)
+    assert after.headers["Content-Language"] == "en"
+    assert after.headers["ETag"] != before.headers["ETag"]
+
+
+def test_a_private_feed_follows_its_owners_language(
+    app, client, auth, make_user, make_workday, make_signup
+):
+    person = make_user(language="de")
+    workday = make_workday()
+    make_signup(workday.shifts[0], person)
+    auth.login(person)
+    token = create_token(client)
+    path = f"/feeds/{token}.ics"
+    german = client.get(path)
+    assert german.headers["Content-Language"] == "de"
+    (event,) = parse(german).walk("VEVENT")
+    assert event["description"].params["LANGUAGE"] == "de"
+    # `?lang=` is for public feeds; a private one follows its owner.
+    assert client.get(f"{path}?lang=es").headers["Content-Language"] == "de"
+    person.language = None  # no choice: the app's language
+    db.session.commit()
+    english = client.get(path)
+    assert english.headers["Content-Language"] == "en"
+    assert english.headers["ETag"] != german.headers["ETag"]
+    assert english.get_data() != german.get_data()
+    app.config["DEFAULT_LANGUAGE"] = "es"
+    assert client.get(path).headers["Content-Language"] == "es"
+
+
+def test_feeds_in_any_language_never_load_the_user(
+    app, client, auth, make_user, make_workday, monkeypatch
+):
+    """Feeds are sessionless: picking their language reads no session."""
+    workday = make_workday()
+    person = make_user(language="es")
+    auth.login(person)
+    token = create_token(client)
+    loaded = []
+    manager = app.login_manager
+    real = manager._user_callback
+    monkeypatch.setattr(
+        manager, "_user_callback", lambda *a: loaded.append(a) or real(*a)
+    )
+    for path in (
+        "/calendar.ics",
+        "/calendar.ics?lang=de",
+        f"/gardens/{workday.garden.slug}/calendar.ics?lang=es",
+        f"/projects/{workday.project.slug}/calendar.ics",
+        f"/feeds/{token}.ics",
+        f"/feeds/{token}.ics?lang=de",
+        "/feeds/not-a-token.ics",
+    ):
+        response = client.get(path)
+        assert response.status_code in (200, 404), path
+        assert "Cookie" not in response.headers.get("Vary", ""), path
+        assert "Set-Cookie" not in response.headers, path
+    assert loaded == []
+    assert client.get(f"/feeds/{token}.ics").headers["Content-Language"] == "es"

@@ -500,3 +500,55 @@ def test_email_calendars_follow_a_moved_shift_and_a_cancelled_sign_up(
     (event,) = calendar.walk("VEVENT")
     assert str(event["uid"]) == uid and str(event["status"]) == "CANCELLED"
     assert "you cancelled your sign-up" in cancelled.get_body(("plain",)).get_content()
+
+
+def test_messages_speak_the_recipients_language_or_else_the_gardens(
+    client, auth, make_user, make_project, make_workday, make_signup
+):
+    from babel.dates import get_day_names, get_month_names
+
+    coordinator = make_user(Role.coordinator, language="en")
+    project = make_project(coordinators=[coordinator])
+    project.garden.language = "de"
+    db.session.commit()
+    workday = make_workday(project=project)
+    german = make_user(email="de@example.org", language="de")
+    english = make_user(email="en@example.org", language="en")
+    undecided = make_user(email="none@example.org", language=None)
+    for person in (german, english, undecided):
+        make_signup(workday.shifts[0], person)
+    # An English-speaking coordinator's request sends the cancellations.
+    auth.login(coordinator)
+    client.post(f"/workdays/{workday.id}/cancel", data={"reason": "Storm"})
+
+    day = workday.starts_at.astimezone(ZoneInfo(workday.timezone)).date()
+    weekday = day.weekday()
+    in_german = f"{get_day_names('abbreviated', locale='de_DE')[weekday]}, {day.day}."
+    in_english = (
+        f"{get_day_names('abbreviated', locale='en_GB')[weekday]} {day.day} "
+        f"{get_month_names('abbreviated', locale='en_GB')[day.month]}"
+    )
+    by_address = {}
+    for message in outbox():
+        by_address.setdefault(message.to_address, {})[message.kind] = message
+    assert all(
+        set(kinds) == {"signup_confirmed", "workday_cancelled"}
+        for kinds in by_address.values()
+    )
+    for address, speaks in [
+        ("de@example.org", "de"),  # their own choice
+        ("en@example.org", "en"),  # their own choice, over the garden's
+        ("none@example.org", "de"),  # no choice: the garden's language
+    ]:
+        expected, other = (
+            (in_german, in_english) if speaks == "de" else (in_english, in_german)
+        )
+        confirmed = by_address[address]["signup_confirmed"]
+        cancelled = by_address[address]["workday_cancelled"]
+        assert expected in confirmed.subject
+        assert other not in confirmed.subject
+        for message in (confirmed, cancelled):
+            assert expected in message.body_text, (address, message.body_text)
+            assert other not in message.body_text
+            assert f'<html lang="{speaks}">' in message.body_html
+            assert expected in message.body_html

@@ -49,6 +49,7 @@ MEMBERS = {**OWNER_OR_MANAGERS, "anonymous": DENY}
 
 # endpoint: (url with {placeholders}, {method: expectations})
 MATRIX = {
+    "language.switch": ("/language/es", {"GET": PUBLIC, "POST": PUBLIC}),
     "community.ask": ("/projects/{project}/ask", {"GET": LOGGED_IN, "POST": LOGGED_IN}),
     "community.decide": ("/memberships/{request}/approve", {"POST": MANAGERS}),
     "community.join": ("/projects/{project}/join", {"POST": LOGGED_IN}),

@@ -2,7 +2,10 @@
 
 from typing import Protocol
 
-ANONYMOUS_NAME = "A volunteer"
+from gardenhub.i18n import _l
+
+# What a viewer sees instead of a name (lazy: str() it where it is used).
+ANONYMOUS_NAME = _l("A volunteer")
 
 
 class Managed(Protocol):
@@ -50,7 +53,7 @@ def can_see_contact(viewer, person, context: Managed | None = None) -> bool:
 def visible_name(viewer, person, context: Managed | None = None) -> str:
     if can_see_identity(viewer, person, context):
         return person.display_name
-    return ANONYMOUS_NAME
+    return str(ANONYMOUS_NAME)
 
 
 def shown_names(

@@ -14,7 +14,7 @@ from gardenhub.config import absolute_url
 from gardenhub.db import utcnow
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
-from gardenhub.i18n import known
+from gardenhub.i18n import _, known
 from gardenhub.notifications import services as notifications
 
 # Checked when no account matches, so a failed log-in takes as long either way.
@@ -155,16 +155,19 @@ def find_or_add_person(
         person = find_by_email(email)
         if person is not None:
             if not person.is_active and not person.is_guest:
-                raise AccountError("That account is disabled.", field="email")
+                raise AccountError(_("That account is disabled."), field="email")
             return person
         if not name:
             raise AccountError(
-                "Nobody has an account with that email; add them as a guest by name.",
+                _(
+                    "Nobody has an account with that email; add them as a guest "
+                    "by name."
+                ),
                 field="email",
             )
     if not name:
         raise AccountError(
-            "Give the email of someone with an account, or a guest's name.",
+            _("Give the email of someone with an account, or a guest's name."),
             field="name",
         )
     return add_guest(name, actor=actor, phone=phone, email=email)
@@ -180,7 +183,7 @@ def add_guest(
     """A person a coordinator adds by name (a walk-in); guests cannot log in."""
     if email and find_by_email(email) is not None:
         raise AccountError(
-            "Someone with this email already has an account: pick them instead.",
+            _("Someone with this email already has an account: pick them instead."),
             field="email",
         )
     guest = User(
@@ -203,7 +206,7 @@ def chosen_coordinators(user_ids) -> list[User]:
     )
     if any(user.role != Role.coordinator or not user.is_active for user in chosen):
         raise AccountError(
-            "Only people with the coordinator role can coordinate.",
+            _("Only people with the coordinator role can coordinate."),
             field="coordinators",
         )
     return chosen
@@ -260,7 +263,7 @@ def change_password(user: User, current: str, new: str) -> None:
     """
     if not user.check_password(current):
         raise AccountError(
-            "That is not your current password.", field="current_password"
+            _("That is not your current password."), field="current_password"
         )
     user.set_password(new)
     user.rotate_session_token()
@@ -277,11 +280,17 @@ def update_profile(
     language: str | None = None,
 ) -> None:
     user.display_name = display_name.strip()
-    user.language = known(language)
+    set_language(user, language)
     user.phone = (phone or "").strip() or None
     user.shows_name = shows_name
     user.is_discreet = is_discreet
     user.feed_shows_waitlist = feed_shows_waitlist
+
+
+def set_language(user: User, code: str | None) -> None:
+    """The language pages, emails and the private feed speak; None follows the
+    browser (and emails the garden's language)."""
+    user.language = known(code)
 
 
 def pause_account(user: User, *, until, today, now: datetime) -> None:
@@ -289,14 +298,14 @@ def pause_account(user: User, *, until, today, now: datetime) -> None:
     answers to the person's own actions, until `until` (or until they resume).
     Raises AccountError for an end date that is not after today."""
     if until is not None and until <= today:
-        raise AccountError("Pick a date after today, or none.", field="until")
+        raise AccountError(_("Pick a date after today, or none."), field="until")
     user.paused_at = now
     user.paused_until = until
 
 
 def resume_account(user: User) -> None:
     if user.paused_at is None:
-        raise AccountError("Your account is not paused.")
+        raise AccountError(_("Your account is not paused."))
     user.paused_at = None
     user.paused_until = None
 
@@ -309,9 +318,11 @@ def log_out(user: User) -> None:
 def set_role(user: User, role: Role, *, actor: User) -> None:
     """AccountError when an admin would demote themselves (one must stay admin)."""
     if user.id == actor.id and role != Role.admin:
-        raise AccountError("You cannot remove your own admin role; ask another admin.")
+        raise AccountError(
+            _("You cannot remove your own admin role; ask another admin.")
+        )
     if user.is_guest:
-        raise AccountError("Guests cannot log in, so they cannot hold a role.")
+        raise AccountError(_("Guests cannot log in, so they cannot hold a role."))
     if user.role != role:
         audit.record(actor, "user.role", user, f"{user.role} -> {role}")
         user.role = role
@@ -319,7 +330,7 @@ def set_role(user: User, role: Role, *, actor: User) -> None:
 
 def set_active(user: User, active: bool, *, actor: User) -> None:
     if user.id == actor.id and not active:
-        raise AccountError("You cannot disable your own account.")
+        raise AccountError(_("You cannot disable your own account."))
     if user.is_active != active:
         user.is_active = active
         user.rotate_session_token()

@@ -33,6 +33,7 @@ from gardenhub.audit import AuditEvent
 from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.i18n import _
 from gardenhub.outcomes import committed, status
 from gardenhub.roles import admin_required
 
@@ -54,6 +55,27 @@ def can_see_identity_for_current_user(person, context=None) -> bool:
 @bp.app_template_global("can_see_contact")
 def can_see_contact_for_current_user(person, context=None) -> bool:
     return privacy.can_see_contact(current_user, person, context)
+
+
+@bp.app_template_filter("role_label")
+def role_label(role: str) -> str:
+    """A stored role ("coordinator") as people read it mid-sentence, in their
+    language."""
+    labels = {
+        Role.volunteer: _("volunteer"),
+        Role.coordinator: _("coordinator"),
+        Role.admin: _("admin"),
+    }
+    return labels.get(role, role)
+
+
+def _role_given(name: str, role: Role) -> str:
+    """The answer to an admin who gave `name` the role `role`."""
+    if role == Role.admin:
+        return _("%(name)s is now admin.", name=name)
+    if role == Role.coordinator:
+        return _("%(name)s is now coordinator.", name=name)
+    return _("%(name)s is now volunteer.", name=name)
 
 
 @bp.app_template_global()
@@ -122,7 +144,7 @@ def confirm_email(token: str):
         with committed():
             services.confirm_email(user, now=utcnow())
         _start_session(user)  # a fresh session: the welcome comes after it
-        flash("Welcome to GardenHub! Your account is ready.", "success")
+        flash(_("Welcome to GardenHub! Your account is ready."), "success")
         return redirect(safe_next(next_url))
     return render_template("accounts/confirm.html", user=user)
 
@@ -143,16 +165,21 @@ def login():
         db.session.commit()
         if outcome.user is not None:
             _start_session(outcome.user, remember=form.remember.data)
-            flash(f"Welcome back, {outcome.user.display_name}.", "success")
+            flash(
+                _("Welcome back, %(name)s.", name=outcome.user.display_name),
+                "success",
+            )
             return redirect(safe_next(next_url))
         if outcome.awaits_confirmation:
             flash(
-                "Please confirm your email address first: we have sent you the "
-                "link again. It works for a week.",
+                _(
+                    "Please confirm your email address first: we have sent you "
+                    "the link again. It works for a week."
+                ),
                 "info",
             )
             return redirect(url_for("accounts.check_email"))
-        form.password.errors.append("Email or password is not right.")
+        form.password.errors.append(_("Email or password is not right."))
     return render_template("accounts/login.html", form=form), status(form)
 
 
@@ -163,7 +190,7 @@ def logout():
         services.log_out(current_user)
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("workdays.home"))
 
 
@@ -173,7 +200,7 @@ def logout():
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        with committed(form, success="Your profile is saved.") as saved:
+        with committed(form, success=_("Your profile is saved.")) as saved:
             services.update_profile(
                 current_user,
                 display_name=form.display_name.data,
@@ -203,7 +230,10 @@ def change_password():
         if saved:
             # The token rotated: log this session in again so only the others end.
             _start_session(current_user._get_current_object())
-            flash("Your password is changed. Other devices are logged out.", "success")
+            flash(
+                _("Your password is changed. Other devices are logged out."),
+                "success",
+            )
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form), status(form)
 
@@ -218,8 +248,10 @@ def forgot_password():
             services.request_password_reset(form.email.data, now=utcnow())
         if sent:
             flash(
-                "If an account uses that email, a reset link is on its way. It "
-                "works for one hour.",
+                _(
+                    "If an account uses that email, a reset link is on its way. "
+                    "It works for one hour."
+                ),
                 "info",
             )
             return redirect(url_for("accounts.login"))
@@ -234,7 +266,8 @@ def reset_password(token: str):
         return render_template("accounts/reset_invalid.html"), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        with committed(form, success="Your password is changed. Please log in.") as ok:
+        done = _("Your password is changed. Please log in.")
+        with committed(form, success=done) as ok:
             services.reset_password(user, form.new_password.data, now=utcnow())
         if ok:
             return redirect(url_for("accounts.login"))
@@ -264,9 +297,9 @@ def set_role(user_id: int):
     user = db.get_or_404(User, user_id)
     form = RoleForm()
     if not form.validate_on_submit():  # the page only offers the roles
-        abort(400, "Choose one of the listed roles.")
+        abort(400, _("Choose one of the listed roles."))
     role = Role(form.role.data)
-    with committed(success=f"{user.display_name} is now {role}."):
+    with committed(success=_role_given(user.display_name, role)):
         services.set_role(user, role, actor=current_user)
     return redirect(url_for("accounts.users"))
 
@@ -276,9 +309,11 @@ def set_role(user_id: int):
 def set_active(user_id: int):
     user = db.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
-    with committed(
-        success=f"{user.display_name} is {'enabled' if active else 'disabled'}."
-    ):
+    if active:
+        done = _("%(name)s is enabled.", name=user.display_name)
+    else:
+        done = _("%(name)s is disabled.", name=user.display_name)
+    with committed(success=done):
         services.set_active(user, active, actor=current_user)
     return redirect(url_for("accounts.users"))
 

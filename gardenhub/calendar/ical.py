@@ -17,6 +17,7 @@ import webcolors
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vText, vUri
 
 from gardenhub.calendar.vtimezone import vtimezone
+from gardenhub.i18n import _
 
 PRODID = "-//GardenHub//Community garden workdays//EN"
 # Everything but tab and line breaks: no parser has to guess what a BEL or an
@@ -54,6 +55,9 @@ class FeedEvent:
     colour: str = ""  # "#rrggbb"; written as the nearest CSS colour name
     alarm: timedelta | None = None  # a reminder this long before the start
     alarm_text: str = ""
+    # The language of the words GardenHub wrote (description, reminder):
+    # their LANGUAGE parameter. Titles are people's own words and carry none.
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class FeedInfo:
     refresh: timedelta
     description: str = ""
     url: str = ""
+    language: str = ""  # of the description (the LANGUAGE parameter)
 
 
 @dataclass(frozen=True)
@@ -82,8 +87,9 @@ def serialize(info: FeedInfo, events: Iterable[FeedEvent]) -> bytes:
     calendar.add("name", vText(clean(info.name)))
     calendar.add("x-wr-calname", vText(clean(info.name)))
     if info.description:
-        calendar.add("description", vText(clean(info.description)))
-        calendar.add("x-wr-caldesc", vText(clean(info.description)))
+        spoken = _language(info.language)
+        calendar.add("description", vText(clean(info.description)), parameters=spoken)
+        calendar.add("x-wr-caldesc", vText(clean(info.description)), parameters=spoken)
     if info.url:
         calendar.add("url", vUri(info.url), parameters={"VALUE": "URI"})
     calendar.add("x-wr-timezone", info.timezone)
@@ -129,6 +135,11 @@ def _finish(
     for event in events:
         calendar.add_component(_vevent(_cleaned(event), organizer))
     return calendar.to_ical()
+
+
+def _language(code: str) -> dict[str, str] | None:
+    """The LANGUAGE parameter (RFC 5545 3.2.10) of text written in `code`."""
+    return {"LANGUAGE": code} if code else None
 
 
 def _cleaned(event: FeedEvent) -> FeedEvent:
@@ -196,8 +207,9 @@ def _vevent(item: FeedEvent, organizer: Organizer | None = None) -> Event:
     event.add("status", item.status)
     transparent = item.status == "CANCELLED" or item.all_day is not None
     event.add("transp", "TRANSPARENT" if transparent else "OPAQUE")
+    spoken = _language(item.language)
     if item.description:
-        event.add("description", item.description)
+        event.add("description", item.description, parameters=spoken)
     if item.location:
         event.add("location", item.location)
     if item.geo:
@@ -209,7 +221,7 @@ def _vevent(item: FeedEvent, organizer: Organizer | None = None) -> Event:
             vUri(f"geo:{latitude},{longitude}"),
             parameters={
                 "VALUE": "URI",
-                "X-TITLE": item.location or "Garden",
+                "X-TITLE": item.location or _("Garden"),
                 "X-APPLE-RADIUS": "70",
             },
         )
@@ -224,7 +236,11 @@ def _vevent(item: FeedEvent, organizer: Organizer | None = None) -> Event:
         alarm.add("uid", f"alarm-{item.uid}")
         alarm.add("action", "DISPLAY")
         alarm.add("trigger", -item.alarm)
-        alarm.add("description", item.alarm_text or item.summary)
+        alarm.add(
+            "description",
+            item.alarm_text or item.summary,
+            parameters=spoken if item.alarm_text else None,
+        )
         event.add_component(alarm)
     if organizer is not None:
         address = vCalAddress(f"mailto:{organizer.email}")

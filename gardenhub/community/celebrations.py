@@ -15,6 +15,7 @@ from gardenhub.community.queries import season_start
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.hours.models import EntryStatus, HoursEntry
+from gardenhub.i18n import _, format_number, ngettext
 from gardenhub.notifications import services as notifications
 from gardenhub.projects import membership
 from gardenhub.projects.models import Membership, MemberStatus, Project
@@ -63,15 +64,17 @@ def thank(workday: Workday, *, author, text: str, now: datetime) -> Thanks:
     the workday has happened, for a cancelled one, or for an empty or long text."""
     text = (text or "").strip()
     if not text:
-        raise CelebrationError("Write a few words of thanks.", field="text")
+        raise CelebrationError(_("Write a few words of thanks."), field="text")
     if len(text) > MAX_THANKS:
-        raise CelebrationError(f"Keep it to {MAX_THANKS} characters.", field="text")
+        raise CelebrationError(
+            _("Keep it to %(max)s characters.", max=MAX_THANKS), field="text"
+        )
     if workday.is_cancelled:
-        raise CelebrationError("This workday was cancelled.")
+        raise CelebrationError(_("This workday was cancelled."))
     if workday.starts_at > now:
-        raise CelebrationError("Thanks can be left once the workday has happened.")
+        raise CelebrationError(_("Thanks can be left once the workday has happened."))
     if not may_thank(workday, author):
-        raise CelebrationError("Only coordinators can thank the people who came.")
+        raise CelebrationError(_("Only coordinators can thank the people who came."))
     thanks = Thanks(workday=workday, author=author, text=text, created_at=now)
     db.session.add(thanks)
     db.session.flush()
@@ -168,13 +171,29 @@ def my_milestones(
     ]
 
 
+def milestone_label(key: str) -> str:
+    """What a milestone says to people: "25 hours", "a year since joining"
+    (the key itself for one this version does not know)."""
+    kind, _sep, count = key.partition("-")
+    if not count.isdigit():
+        return key
+    n = int(count)
+    if kind == "workdays":
+        return ngettext("%(num)d workday", "%(num)d workdays", n)
+    if kind == "hours":
+        return ngettext("%(num)d hour", "%(num)d hours", n)
+    if kind == "year":
+        return ngettext("a year since joining", "%(num)d years since joining", n)
+    return key
+
+
 def _reached(
     hours, workdays: int, joined_at: datetime | None, today: date
 ) -> list[Milestone]:
-    found = [Milestone(f"workdays-{n}", f"{n} workdays") for n in WORKDAY_MILESTONES][
+    keys = [f"workdays-{n}" for n in WORKDAY_MILESTONES][
         : sum(workdays >= n for n in WORKDAY_MILESTONES)
     ]
-    found += [Milestone(f"hours-{n}", f"{n} hours") for n in HOUR_MILESTONES][
+    keys += [f"hours-{n}" for n in HOUR_MILESTONES][
         : sum(hours >= n for n in HOUR_MILESTONES)
     ]
     if joined_at is not None:
@@ -184,14 +203,8 @@ def _reached(
             - since.year
             - ((today.month, today.day) < (since.month, since.day))
         )
-        found += [
-            Milestone(
-                f"year-{n}",
-                "a year since joining" if n == 1 else f"{n} years since joining",
-            )
-            for n in range(1, years + 1)
-        ]
-    return found
+        keys += [f"year-{n}" for n in range(1, years + 1)]
+    return [Milestone(key, milestone_label(key)) for key in keys]
 
 
 def _attendance(person, project_ids: list[int]) -> dict[int, tuple]:
@@ -236,7 +249,7 @@ def share(project: Project, person, key: str, *, share: bool, now: datetime) -> 
         for m in milestones_in(project, person, local_today(project.timezone, now))
     }
     if share and key not in reached:
-        raise CelebrationError("That milestone is not reached yet.")
+        raise CelebrationError(_("That milestone is not reached yet."))
     found = db.session.scalars(
         select(SharedMilestone).where(
             SharedMilestone.project_id == project.id,
@@ -267,11 +280,6 @@ def share(project: Project, person, key: str, *, share: bool, now: datetime) -> 
 def shared_in(project: Project) -> list[tuple[SharedMilestone, str]]:
     """Milestones members shared, newest first, each with its label; only
     while the person still belongs."""
-    labels = {}
-    for n in WORKDAY_MILESTONES:
-        labels[f"workdays-{n}"] = f"{n} workdays"
-    for n in HOUR_MILESTONES:
-        labels[f"hours-{n}"] = f"{n} hours"
     rows = db.session.scalars(
         select(SharedMilestone)
         .join(
@@ -287,15 +295,7 @@ def shared_in(project: Project) -> list[tuple[SharedMilestone, str]]:
         .order_by(SharedMilestone.shared_at.desc())
         .limit(100)
     ).all()
-    found = []
-    for row in rows:
-        if row.milestone.startswith("year-"):
-            n = int(row.milestone.split("-")[1])
-            label = "a year since joining" if n == 1 else f"{n} years since joining"
-        else:
-            label = labels.get(row.milestone, row.milestone)
-        found.append((row, label))
-    return found
+    return [(row, milestone_label(row.milestone)) for row in rows]
 
 
 # Season totals -----------------------------------------------------------
@@ -310,12 +310,14 @@ class SeasonTotals:
 
     @property
     def people_shown(self) -> str:
-        return f"fewer than {SMALL}" if self.people < SMALL else str(self.people)
+        if self.people < SMALL:
+            return _("fewer than %(num)s", num=SMALL)
+        return format_number(self.people)
 
     @property
     def hours_shown(self) -> str | None:
         """Hours only once enough people came that they say nothing about one."""
-        return None if self.people < SMALL else f"{self.hours.normalize():f}"
+        return None if self.people < SMALL else format_number(self.hours)
 
 
 def season_totals(project: Project, now: datetime) -> SeasonTotals:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
+from flask_babel.speaklater import LazyString
 from sqlalchemy import Date, func, literal, select
 from sqlalchemy.orm import joinedload
 
@@ -20,6 +21,7 @@ from gardenhub.community.models import Goal, GoalKind, Partnership, PartnerStatu
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.hours.models import EntryStatus, HoursEntry
+from gardenhub.i18n import _, format_day, format_number, ngettext
 from gardenhub.notifications import services as notifications
 from gardenhub.projects import membership
 from gardenhub.projects.models import (
@@ -66,10 +68,25 @@ def months_in(starts_on: date, ends_on: date) -> int:
 
 
 def describe(goal: Goal) -> str:
-    target = f"{Decimal(goal.target).normalize():f}"
+    """The goal in words, in the language spoken now: "2 workdays a month"."""
+    target = Decimal(goal.target)
+    shown = format_number(target.normalize())
+    # The plural form follows the number; a fraction (1.5) takes the plural one.
+    count = int(target) if target == int(target) else 2
     if goal.kind == GoalKind.workdays_per_month:
-        return f"{target} workday{'s' if goal.target != 1 else ''} a month"
-    return f"{target} hours by {goal.ends_on.strftime('%d %B %Y')}"
+        return ngettext(
+            "%(target)s workday a month",
+            "%(target)s workdays a month",
+            count,
+            target=shown,
+        )
+    return ngettext(
+        "%(target)s hour by %(day)s",
+        "%(target)s hours by %(day)s",
+        count,
+        target=shown,
+        day=format_day(goal.ends_on, "long"),
+    )
 
 
 # Questions ---------------------------------------------------------------
@@ -267,26 +284,30 @@ def set_goal(
     """A new private goal. Raises GoalError for a non-member, a goal with no
     end, an end before the start or too far off, or a target out of range."""
     if not membership.belongs(project, person):
-        raise GoalError("Goals are for members of the project.")
+        raise GoalError(_("Goals are for members of the project."))
     if kind not in LIMITS:
-        raise GoalError("Pick what the goal counts.", field="kind")
+        raise GoalError(_("Pick what the goal counts."), field="kind")
     if target is None or not 0 < target <= LIMITS[kind]:
-        raise GoalError(f"Pick a number from 1 to {LIMITS[kind]}.", field="target")
+        raise GoalError(
+            _("Pick a number from 1 to %(max)s.", max=LIMITS[kind]), field="target"
+        )
     if ends_on is None:
-        raise GoalError("A goal needs an end date.", field="ends_on")
+        raise GoalError(_("A goal needs an end date."), field="ends_on")
     if ends_on <= starts_on:
-        raise GoalError("The end must come after the start.", field="ends_on")
+        raise GoalError(_("The end must come after the start."), field="ends_on")
     if (ends_on - starts_on).days > MAX_GOAL_DAYS:
-        raise GoalError("Keep a goal to a year at most.", field="ends_on")
+        raise GoalError(_("Keep a goal to a year at most."), field="ends_on")
     if ends_on < local_today(project.timezone, now):
-        raise GoalError("That end date has passed.", field="ends_on")
+        raise GoalError(_("That end date has passed."), field="ends_on")
     active = db.session.scalar(
         select(func.count(Goal.id)).where(
             Goal.user_id == person.id, Goal.ended_at.is_(None)
         )
     )
     if active >= MAX_ACTIVE_GOALS:
-        raise GoalError(f"You can keep {MAX_ACTIVE_GOALS} goals at a time.")
+        raise GoalError(
+            _("You can keep %(max)s goals at a time.", max=MAX_ACTIVE_GOALS)
+        )
     goal = Goal(
         user=person,
         project=project,
@@ -302,7 +323,7 @@ def set_goal(
 
 def end_goal(goal: Goal, *, person, now: datetime) -> None:
     if goal.user_id != person.id:
-        raise GoalError("This is someone else's goal.")
+        raise GoalError(_("This is someone else's goal."))
     goal.ended_at = now
     live = partnerships_of([goal]).get(goal.id)
     if live is not None:
@@ -312,17 +333,17 @@ def end_goal(goal: Goal, *, person, now: datetime) -> None:
 def ask_partner(goal: Goal, partner, *, person, now: datetime) -> Partnership:
     """Ask one fellow member to be the partner for this goal."""
     if goal.user_id != person.id or goal.ended_at is not None:
-        raise GoalError("This goal is not yours to share.")
+        raise GoalError(_("This goal is not yours to share."))
     if partner is None:
-        raise GoalError("Pick a fellow member.", field="partner")
+        raise GoalError(_("Pick a fellow member."), field="partner")
     if partner.id == person.id:
-        raise GoalError("Pick someone other than yourself.", field="partner")
+        raise GoalError(_("Pick someone other than yourself."), field="partner")
     if partner.id not in {p.id for p in partner_choices(goal)}:
         raise GoalError(
-            "A partner has to be a fellow member of this project.", field="partner"
+            _("A partner has to be a fellow member of this project."), field="partner"
         )
     if partnerships_of([goal]).get(goal.id) is not None:
-        raise GoalError("This goal already has a partner (or an open request).")
+        raise GoalError(_("This goal already has a partner (or an open request)."))
     found = Partnership(goal=goal, partner=partner, created_at=now)
     db.session.add(found)
     db.session.flush()
@@ -332,9 +353,9 @@ def ask_partner(goal: Goal, partner, *, person, now: datetime) -> Partnership:
 
 def answer(found: Partnership, *, person, accept: bool, now: datetime) -> None:
     if found.partner_id != person.id:
-        raise GoalError("This request is for someone else.")
+        raise GoalError(_("This request is for someone else."))
     if found.status != PartnerStatus.asked:
-        raise GoalError("This request has already been answered or withdrawn.")
+        raise GoalError(_("This request has already been answered or withdrawn."))
     found.status = PartnerStatus.accepted if accept else PartnerStatus.declined
     found.answered_at = now
     found.last_step = progress_of([found.goal])[found.goal_id].step
@@ -343,9 +364,9 @@ def answer(found: Partnership, *, person, accept: bool, now: datetime) -> None:
 def end_partnership(found: Partnership, *, person, now: datetime) -> None:
     """Either side ends it; nothing is sent to anyone."""
     if person.id not in (found.partner_id, found.goal.user_id):
-        raise GoalError("This is not your partnership.")
+        raise GoalError(_("This is not your partnership."))
     if found.status not in (PartnerStatus.asked, PartnerStatus.accepted):
-        raise GoalError("This has already ended.")
+        raise GoalError(_("This has already ended."))
     found.status, found.ended_at = PartnerStatus.ended, now
 
 
@@ -371,7 +392,8 @@ def tell_partners(*, now: datetime) -> int:
                 found.partner,
                 "partner_step",
                 partnership=found,
-                goal_text=describe(found.goal),
+                # In the partner's language: put in words as the note is written.
+                goal_text=LazyString(describe, found.goal),
                 percent=progress[found.goal_id].percent,
                 now=now,
             )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from gardenhub.accounts.models import User
 from gardenhub.db import UTCDateTime, utcnow
 from gardenhub.extensions import db
+from gardenhub.i18n import _
 from gardenhub.projects.models import Project
 from gardenhub.workdays.models import Workday
 
@@ -21,8 +22,8 @@ class GoalKind(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "workdays_per_month": "workdays a month",
-            "hours": "hours in all",
+            "workdays_per_month": _("workdays a month"),
+            "hours": _("hours in all"),
         }[self.value]
 
 

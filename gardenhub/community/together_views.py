@@ -12,6 +12,7 @@ from gardenhub.community.models import Goal, Partnership
 from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.i18n import _
 from gardenhub.outcomes import committed, refused, status
 from gardenhub.projects.models import Project
 from gardenhub.projects.views import is_member
@@ -29,8 +30,8 @@ def thanks_from(thanks) -> str:
     if can_see_identity(current_user, thanks.author, project):
         return thanks.author.display_name
     if project.is_coordinated_by(thanks.author):
-        return "A coordinator"
-    return "A fellow member"
+        return _("A coordinator")
+    return _("A fellow member")
 
 
 @bp.app_template_global()
@@ -90,7 +91,7 @@ def new_goal():
         form.starts_on.data = today
     if form.validate_on_submit():
         project = db.session.get(Project, form.project_id.data)
-        with committed(form, success="Your goal is set. Good luck!") as done:
+        with committed(form, success=_("Your goal is set. Good luck!")) as done:
             goals.set_goal(
                 current_user,
                 project,
@@ -111,7 +112,7 @@ def new_goal():
 @login_required
 def end_goal(goal_id: int):
     goal = _own_goal_or_404(goal_id)
-    with committed(success="The goal is put away."):
+    with committed(success=_("The goal is put away.")):
         goals.end_goal(goal, person=current_user, now=utcnow())
     return _my_page("goals")
 
@@ -124,7 +125,7 @@ def ask_partner(goal_id: int):
     form = PartnerForm()
     form.partner.choices = [(p.id, p.display_name) for p in goals.partner_choices(goal)]
     if not refused(form):
-        with committed(success="Asked. You'll see here when they answer."):
+        with committed(success=_("Asked. You'll see here when they answer.")):
             goals.ask_partner(
                 goal,
                 db.session.get(User, form.partner.data),
@@ -139,9 +140,9 @@ def ask_partner(goal_id: int):
 def answer_partner(partnership_id: int, answer: str):
     found = _partnership_or_404(partnership_id)
     with committed(
-        success="Thank you for being their partner."
+        success=_("Thank you for being their partner.")
         if answer == "accept"
-        else "Declined. Nobody is told why."
+        else _("Declined. Nobody is told why.")
     ):
         goals.answer(
             found, person=current_user, accept=answer == "accept", now=utcnow()
@@ -153,7 +154,7 @@ def answer_partner(partnership_id: int, answer: str):
 @login_required
 def end_partnership(partnership_id: int):
     found = _partnership_or_404(partnership_id)
-    with committed(success="Ended. Nobody is told why."):
+    with committed(success=_("Ended. Nobody is told why.")):
         goals.end_partnership(found, person=current_user, now=utcnow())
     return _my_page("goals" if found.goal.user_id == current_user.id else "partnering")
 
@@ -170,7 +171,7 @@ def thank(workday_id: int):
         abort(404)
     form = ThanksForm()
     if not refused(form):
-        with committed(success="Thank you for thanking them."):
+        with committed(success=_("Thank you for thanking them.")):
             celebrations.thank(
                 workday, author=current_user, text=form.text.data, now=utcnow()
             )
@@ -184,7 +185,9 @@ def share_milestone(slug: str, key: str, choice: str):
     if not is_member(project):
         abort(404)
     with committed(
-        success="Shared with the group." if choice == "share" else "No longer shared."
+        success=_("Shared with the group.")
+        if choice == "share"
+        else _("No longer shared.")
     ):
         celebrations.share(
             project, current_user, key, share=choice == "share", now=utcnow()

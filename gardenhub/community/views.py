@@ -12,6 +12,7 @@ from gardenhub.config import absolute_url, base_url
 from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.i18n import _
 from gardenhub.outcomes import committed, refused, status
 from gardenhub.projects import membership
 from gardenhub.projects.models import Invite, Membership, Project
@@ -47,7 +48,7 @@ def _own_membership_or_404(membership_id: int) -> Membership:
 @login_required
 def join(slug: str):
     project = find_or_404(Project, slug)
-    with committed(success="Welcome! You are a member now."):
+    with committed(success=_("Welcome! You are a member now.")):
         membership.join(project, current_user, now=utcnow())
     return _project_page(project)
 
@@ -60,7 +61,7 @@ def ask(slug: str):
     form = AskForm()
     if form.validate_on_submit():
         with committed(
-            form, success="Thank you for asking. A coordinator will answer soon."
+            form, success=_("Thank you for asking. A coordinator will answer soon.")
         ) as asked:
             membership.ask(project, current_user, note=form.note.data, now=utcnow())
         if asked:
@@ -74,7 +75,7 @@ def ask(slug: str):
 @login_required
 def withdraw(membership_id: int):
     found = _own_membership_or_404(membership_id)
-    with committed(success="Your request is taken back."):
+    with committed(success=_("Your request is taken back.")):
         membership.withdraw(found, person=current_user, now=utcnow())
     return _project_page(found.project)
 
@@ -83,11 +84,11 @@ def withdraw(membership_id: int):
 def join_with_invite(secret: str):
     """An invitation link: the page says what the project is about; joining
     needs an account (log-in or registration brings the person back here)."""
-    invite = membership.invite_for(secret) or abort(404, "This link is not valid.")
+    invite = membership.invite_for(secret) or abort(404, _("This link is not valid."))
     problem = membership.why_unusable(invite, utcnow())
     form = JoinForm()
     if current_user.is_authenticated and not problem and form.validate_on_submit():
-        with committed(form, success="Welcome! You are a member now.") as joined:
+        with committed(form, success=_("Welcome! You are a member now.")) as joined:
             membership.join_with_invite(invite, current_user, now=utcnow())
         if joined:
             return _project_page(invite.project)
@@ -107,7 +108,7 @@ def join_with_invite(secret: str):
 @login_required
 def leave(membership_id: int):
     found = _own_membership_or_404(membership_id)
-    with committed(success="You have left the project. You are welcome back."):
+    with committed(success=_("You have left the project. You are welcome back.")):
         belonging.leave(found, person=current_user, now=utcnow())
     return _project_page(found.project)
 
@@ -119,7 +120,9 @@ def pause(membership_id: int):
     found = _own_membership_or_404(membership_id)
     form = PauseForm()
     if not refused(form):
-        with committed(success="Your membership is paused. Resume whenever you like."):
+        with committed(
+            success=_("Your membership is paused. Resume whenever you like.")
+        ):
             belonging.pause(
                 found,
                 person=current_user,
@@ -134,7 +137,7 @@ def pause(membership_id: int):
 @login_required
 def resume(membership_id: int):
     found = _own_membership_or_404(membership_id)
-    with committed(success="Welcome back!"):
+    with committed(success=_("Welcome back!")):
         membership.resume(found, person=current_user)
     return _project_page(found.project)
 
@@ -144,9 +147,9 @@ def resume(membership_id: int):
 def welcome(membership_id: int, choice: str):
     found = _own_membership_or_404(membership_id)
     with committed(
-        success="Thank you: coordinators may pair you with a newcomer."
+        success=_("Thank you: coordinators may pair you with a newcomer.")
         if choice == "on"
-        else "You won't be asked to welcome newcomers."
+        else _("You won't be asked to welcome newcomers.")
     ):
         membership.set_welcomes_newcomers(
             found, person=current_user, welcomes=choice == "on"
@@ -162,7 +165,7 @@ def pause_account():
     today = local_today(_zone())
     if form.validate_on_submit():
         with committed(
-            form, success="Your account is paused. Resume whenever you like."
+            form, success=_("Your account is paused. Resume whenever you like.")
         ) as paused:
             belonging.pause_account(
                 current_user,
@@ -184,7 +187,7 @@ def pause_account():
 @bp.post("/profile/resume")
 @login_required
 def resume_account():
-    with committed(success="Welcome back!"):
+    with committed(success=_("Welcome back!")):
         accounts.resume_account(current_user)
     return redirect(url_for("community.pause_account"))
 
@@ -206,7 +209,7 @@ def members(slug: str):
     form = InviteForm()
     created = None
     if form.validate_on_submit():
-        with committed(form, success="The invitation is ready.") as made:
+        with committed(form, success=_("The invitation is ready.")) as made:
             invite, secret = membership.create_invite(
                 project,
                 label=form.label.data,
@@ -240,9 +243,9 @@ def decide(membership_id: int, decision: str):
     found = db.get_or_404(Membership, membership_id)
     manageable(found.project)
     with committed(
-        success="Welcomed: they are a member now."
+        success=_("Welcomed: they are a member now.")
         if decision == "approve"
-        else "Declined. They are told, without your name."
+        else _("Declined. They are told, without your name.")
     ):
         membership.decide(
             found, approve=decision == "approve", actor=current_user, now=utcnow()
@@ -255,7 +258,7 @@ def decide(membership_id: int, decision: str):
 def remove(membership_id: int):
     found = db.get_or_404(Membership, membership_id)
     manageable(found.project)
-    with committed(success="They are no longer a member."):
+    with committed(success=_("They are no longer a member.")):
         belonging.remove(found, actor=current_user, now=utcnow())
     return redirect(url_for("community.members", slug=found.project.slug))
 
@@ -265,6 +268,6 @@ def remove(membership_id: int):
 def revoke_invite(invite_id: int):
     invite = db.get_or_404(Invite, invite_id)
     manageable(invite.project)
-    with committed(success="The invitation no longer works."):
+    with committed(success=_("The invitation no longer works.")):
         membership.revoke_invite(invite, actor=current_user, now=utcnow())
     return redirect(url_for("community.members", slug=invite.project.slug))

@@ -2,6 +2,9 @@
 
 Calendar apps poll for years; serializing a few hundred events is the expensive
 part, so a poll that finds nothing changed reuses the bytes and their ETag.
+
+Every entry is keyed by its language too: a feed's Spanish and English
+versions are different representations and never share bytes or an ETag.
 """
 
 import gzip
@@ -19,6 +22,7 @@ class Built:
     body: bytes
     etag: str
     last_modified: datetime | None = None
+    language: str = ""  # what the words in the bytes are written in
     # The same bytes gzip-compressed once per build (mtime 0, so they are
     # stable), for the calendar apps that ask for it.
     gzipped: bytes = b""
@@ -51,8 +55,10 @@ class FeedCache:
             if len(self._checked) > self.max_entries:
                 self._checked.pop(next(iter(self._checked)))
 
-    def get_or_build(self, key: str, build) -> Built:
-        """`build()` returns (bytes, last_modified); it runs only on a miss."""
+    def get_or_build(self, key: str, build, *, language: str) -> Built:
+        """`build()` returns (bytes, last_modified); it runs only on a miss.
+        The entry (and the ETag) belongs to `language` as well as to `key`."""
+        key = fingerprint(key, language)
         with self._lock:
             built = self._entries.get(key)
             if built is not None:
@@ -61,8 +67,9 @@ class FeedCache:
         body, last_modified = build()
         built = Built(
             body=body,
-            etag=hashlib.sha256(body).hexdigest()[:32],
+            etag=etag(body, language),
             last_modified=last_modified,
+            language=language,
             gzipped=gzip.compress(body, compresslevel=6, mtime=0),
         )
         with self._lock:
@@ -75,6 +82,7 @@ class FeedCache:
         self,
         identity: tuple,
         *,
+        language: str,
         recheck_seconds: float,
         version: Callable[[], tuple],
         build: Callable[[], tuple[bytes, datetime | None]],
@@ -84,10 +92,15 @@ class FeedCache:
         Within `recheck_seconds` of the last look, what this process saw then;
         otherwise `version()` (a cheap fingerprint of what the feed shows) picks
         the built bytes, and `build()` runs only for a version not built yet.
+        `language` is part of the feed's identity: each language is looked at,
+        built and remembered on its own.
         """
+        identity = (*identity, ("language", language))
         built = self.recent(identity, recheck_seconds)
         if built is None:
-            built = self.get_or_build(fingerprint(identity, version()), build)
+            built = self.get_or_build(
+                fingerprint(identity, version()), build, language=language
+            )
             self.remember(identity, built)
         return built
 
@@ -95,6 +108,12 @@ class FeedCache:
         with self._lock:
             self._entries.clear()
             self._checked.clear()
+
+
+def etag(body: bytes, language: str) -> str:
+    """A strong ETag for these bytes in this language: the same bytes in
+    another language (a feed with no words of ours yet) still get their own."""
+    return hashlib.sha256(f"{language}\x00".encode() + body).hexdigest()[:32]
 
 
 def fingerprint(*parts) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.feeds.models import FeedStamp, FeedToken, hash_token
+from gardenhub.i18n import _, ngettext
 
 MAX_ACTIVE_TOKENS = 10
 # Recording every poll would write on every read; once an hour is enough to
@@ -32,7 +33,7 @@ def create_token(
     never stored (256 random bits; only its hash is kept)."""
     if remind_hours is not None and not 1 <= remind_hours <= MAX_REMIND_HOURS:
         raise FeedTokenError(
-            f"A reminder comes 1 to {MAX_REMIND_HOURS} hours before.",
+            _("A reminder comes 1 to %(max)s hours before.", max=MAX_REMIND_HOURS),
             field="remind_hours",
         )
     active = db.session.scalars(
@@ -42,8 +43,13 @@ def create_token(
     ).all()
     if len(active) >= MAX_ACTIVE_TOKENS:
         raise FeedTokenError(
-            f"You already have {MAX_ACTIVE_TOKENS} feed links; "
-            "revoke one you no longer use first.",
+            ngettext(
+                "You already have %(num)d feed link; "
+                "revoke it first if you no longer use it.",
+                "You already have %(num)d feed links; "
+                "revoke one you no longer use first.",
+                MAX_ACTIVE_TOKENS,
+            ),
             field="name",
         )
     token = secrets.token_urlsafe(32)
@@ -65,11 +71,14 @@ def _later(now: datetime, before: datetime) -> datetime:
     return max(now, before + timedelta(seconds=1))
 
 
-def changed_at(feed: str, body: bytes, *, now: datetime) -> datetime:
+def changed_at(feed: str, body: bytes, *, language: str, now: datetime) -> datetime:
     """Last-Modified of the feed named `feed` (its address; hashed, since a
-    private feed's address is its secret) now that it holds `body`: kept while
-    the bytes stay the same, `now` once they differ. Commits its own row."""
-    key = hashlib.sha256(feed.encode()).hexdigest()
+    private feed's address is its secret) in `language`, now that it holds
+    `body`: kept while the bytes stay the same, `now` once they differ. Each
+    language of a feed is its own representation with its own stamp (the
+    Spanish and English bytes alternating must not move each other's).
+    Commits its own row."""
+    key = hashlib.sha256(f"{feed}\x00{language}".encode()).hexdigest()
     etag = hashlib.sha256(body).hexdigest()
     row = db.session.get(FeedStamp, key)
     if row is None:

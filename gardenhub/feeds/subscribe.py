@@ -7,6 +7,17 @@ from urllib.parse import quote, urlencode
 import segno
 from markupsafe import Markup
 
+from gardenhub.i18n import LANGUAGES
+
+
+@dataclass(frozen=True)
+class LanguageOption:
+    """The same feed in one language (`?lang=`), named in that language."""
+
+    code: str
+    label: str
+    links: "SubscribeLinks"
+
 
 @dataclass(frozen=True)
 class SubscribeLinks:
@@ -15,9 +26,40 @@ class SubscribeLinks:
     google: str
     outlook: str
     name: str
+    # The language the plain links speak (a garden's), and the feed in each
+    # of the others; empty for a private feed, which follows its owner.
+    language: str = ""
+    languages: tuple[LanguageOption, ...] = ()
+
+    @property
+    def language_label(self) -> str:
+        return LANGUAGES.get(self.language, "")
+
+    @property
+    def other_languages(self) -> tuple[LanguageOption, ...]:
+        return tuple(o for o in self.languages if o.code != self.language)
 
 
-def links(https_url: str, name: str) -> SubscribeLinks:
+def with_language(https_url: str, code: str) -> str:
+    """The feed's address with `?lang=` added."""
+    return https_url + ("&" if "?" in https_url else "?") + urlencode({"lang": code})
+
+
+def links(
+    https_url: str,
+    name: str,
+    *,
+    language: str = "",
+    offer_languages: bool = False,
+) -> SubscribeLinks:
+    """Subscribe links for a feed that speaks `language` at `https_url`; with
+    `offer_languages`, also for the same feed in each other language."""
+    options = ()
+    if offer_languages:
+        options = tuple(
+            LanguageOption(code, label, links(with_language(https_url, code), name))
+            for code, label in LANGUAGES.items()
+        )
     webcal = "webcal://" + https_url.split("://", 1)[1]
     return SubscribeLinks(
         https=https_url,
@@ -26,6 +68,8 @@ def links(https_url: str, name: str) -> SubscribeLinks:
         outlook="https://outlook.live.com/calendar/0/addfromweb?"
         + urlencode({"url": https_url, "name": name}),
         name=name,
+        language=language,
+        languages=options,
     )
 
 

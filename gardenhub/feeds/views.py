@@ -13,7 +13,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from gardenhub.calendar.ical import FeedEvent, FeedInfo, serialize
 from gardenhub.config import absolute_url, base_url
@@ -25,6 +25,7 @@ from gardenhub.feeds.cache import Built, feeds, fingerprint
 from gardenhub.feeds.forms import FeedTokenForm
 from gardenhub.feeds.models import FeedToken
 from gardenhub.gardens.models import Garden
+from gardenhub.i18n import _, _l, default_language, known, speaking
 from gardenhub.outcomes import committed, status
 from gardenhub.plots import calendar as plot_calendar
 from gardenhub.plots import queries as plot_queries
@@ -42,9 +43,59 @@ bp.add_app_template_global(subscribe.qr_svg)
 
 
 @bp.app_template_global()
-def feed_links(endpoint: str, name: str, **values) -> subscribe.SubscribeLinks:
-    """Subscribe links (webcal, Google, Outlook, plain URL) for a feed route."""
-    return subscribe.links(absolute_url(endpoint, **values), name)
+def feed_links(
+    endpoint: str, name: str, *, language: str | None = None, **values
+) -> subscribe.SubscribeLinks:
+    """Subscribe links (webcal, Google, Outlook, plain URL) for a public feed
+    route, in the language it speaks by default (`language`, else its
+    garden's), and the same feed in each other language (`?lang=`)."""
+    return subscribe.links(
+        absolute_url(endpoint, **values),
+        name,
+        language=known(language) or _default_language_of(endpoint, values),
+        offer_languages=True,
+    )
+
+
+def _default_language_of(endpoint: str, values: dict) -> str:
+    """What a public feed speaks without `?lang=`: its garden's language, or
+    the app's default for a feed spanning gardens (or a project with none).
+    The page showing the links has usually loaded that garden already."""
+    slug = values.get("slug")
+    garden = None
+    if endpoint == "feeds.garden" and slug:
+        garden = _loaded(Garden, slug) or db.session.scalar(
+            select(Garden).where(Garden.slug == slug)
+        )
+    elif endpoint == "feeds.project" and slug:
+        found = _loaded(Project, slug) or db.session.scalar(
+            select(Project).where(Project.slug == slug)
+        )
+        if found is not None and found.garden_id is not None:
+            garden = db.session.get(Garden, found.garden_id)
+    return known(garden.language if garden else None) or default_language()
+
+
+def _loaded(model, slug: str):
+    """The row with this slug if this request has loaded it (no query)."""
+    for row in list(db.session.identity_map.values()):
+        if isinstance(row, model) and inspect(row).dict.get("slug") == slug:
+            return row
+    return None
+
+
+def feed_language(garden_language: str | None) -> str:
+    """The language of a public feed: `?lang=` when it names one we speak
+    (anything else is ignored), else the garden's, else the app's default.
+    Never the visitor's: feeds do not load a session."""
+    return (
+        known(request.args.get("lang")) or known(garden_language) or default_language()
+    )
+
+
+def owner_language(person) -> str:
+    """A private feed speaks its owner's language (none chosen: the app's)."""
+    return known(person.language) or default_language()
 
 
 # Feeds carry no rate limits; skipping the limiter's bookkeeping keeps polls cheap.
@@ -62,19 +113,21 @@ def window() -> tuple[datetime, datetime]:
     )
 
 
-PUBLIC_DESCRIPTION = (
+PUBLIC_DESCRIPTION = _l(
     "Community garden workdays from GardenHub: times, places and open spots. "
     "It never shows who signed up."
 )
 
 
-def _info(name: str, zone: str, *, url: str, description: str) -> FeedInfo:
+def _info(name: str, zone: str, *, url: str, description: str, language: str):
+    """Calendar properties, built inside `speaking(language)`."""
     return FeedInfo(
-        name=name,
+        name=str(name),
         timezone=zone,
         refresh=timedelta(minutes=current_app.config["FEED_REFRESH_MINUTES"]),
-        description=description,
+        description=str(description),
         url=url,
+        language=language,
     )
 
 
@@ -85,6 +138,8 @@ def _respond(built: Built, *, filename: str, private: bool = False) -> Response:
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     # Each encoding is its own representation, with its own strong ETag.
     response.set_etag(f"{built.etag}-gz" if compressed else built.etag)
+    if built.language:
+        response.headers["Content-Language"] = built.language
     if compressed:
         response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
@@ -98,16 +153,21 @@ def _respond(built: Built, *, filename: str, private: bool = False) -> Response:
     return response.make_conditional(request)
 
 
-def _stamped(body: bytes) -> tuple[bytes, datetime]:
-    """The bytes with this feed's Last-Modified, which moves when they do."""
-    return body, services.changed_at(request.path, body, now=utcnow())
+def _stamped(body: bytes, language: str) -> tuple[bytes, datetime]:
+    """The bytes with this feed's Last-Modified (per language), which moves
+    when they do."""
+    return body, services.changed_at(
+        request.path, body, language=language, now=utcnow()
+    )
 
 
 def _built(info: FeedInfo, events: list[FeedEvent]):
-    """Serialize, keyed by the events themselves (for feeds built from rows)."""
+    """Serialize, keyed by the events themselves (for feeds built from rows)
+    and by the language they are written in."""
     return feeds.get_or_build(
         fingerprint(request.path, info, events),
-        lambda: _stamped(serialize(info, events)),
+        lambda: _stamped(serialize(info, events), info.language),
+        language=info.language,
     )
 
 
@@ -118,10 +178,18 @@ def _feed_response(
 
 
 def _public_feed(
-    name: str, zone: str, filename: str, *, url: str, garden_id=None, project_id=None
+    name: str,
+    zone: str,
+    filename: str,
+    *,
+    url: str,
+    language: str,
+    garden_id=None,
+    project_id=None,
 ) -> Response:
     """Polls cost one small aggregate query (or none within the recheck
-    interval); rows are loaded and serialized only when something changed."""
+    interval); rows are loaded and serialized only when something changed.
+    Runs inside `speaking(language)`."""
     start, end = window()
     base = base_url()
 
@@ -135,14 +203,14 @@ def _public_feed(
             for_feeds=True,
         )
         events = [workday_calendar.public_event(s, base) for s in summaries]
-        return _stamped(
-            serialize(
-                _info(name, zone, url=url, description=PUBLIC_DESCRIPTION), events
-            )
+        info = _info(
+            name, zone, url=url, description=PUBLIC_DESCRIPTION, language=language
         )
+        return _stamped(serialize(info, events), language)
 
     built = feeds.current(
         (name, zone, filename, url, garden_id, project_id, start, end, base),
+        language=language,
         recheck_seconds=current_app.config["FEED_RECHECK_SECONDS"],
         version=lambda: queries.feed_version(
             start, end, garden_id=garden_id, project_id=project_id
@@ -155,25 +223,30 @@ def _public_feed(
 @bp.get("/calendar.ics")
 @sessionless
 def public():
-    return _public_feed(
-        "GardenHub: all workdays",
-        current_app.config["DEFAULT_TIMEZONE"],
-        "gardenhub.ics",
-        url=absolute_url("workdays.home"),
-    )
+    # Spans every garden: the app's language (or `?lang=`).
+    with speaking(feed_language(None)) as language:
+        return _public_feed(
+            _("GardenHub: all workdays"),
+            current_app.config["DEFAULT_TIMEZONE"],
+            "gardenhub.ics",
+            url=absolute_url("workdays.home"),
+            language=language,
+        )
 
 
 @bp.get("/gardens/<slug>/calendar.ics")
 @sessionless
 def garden(slug: str):
     found = db.first_or_404(select(Garden).where(Garden.slug == slug))
-    return _public_feed(
-        f"GardenHub: {found.name}",
-        found.timezone,
-        f"{found.slug}.ics",
-        url=absolute_url("gardens.show", slug=found.slug),
-        garden_id=found.id,
-    )
+    with speaking(feed_language(found.language)) as language:
+        return _public_feed(
+            _("GardenHub: %(name)s", name=found.name),
+            found.timezone,
+            f"{found.slug}.ics",
+            url=absolute_url("gardens.show", slug=found.slug),
+            language=language,
+            garden_id=found.id,
+        )
 
 
 @bp.get("/projects/<slug>/calendar.ics")
@@ -181,13 +254,16 @@ def garden(slug: str):
 def project(slug: str):
     found = db.first_or_404(select(Project).where(Project.slug == slug))
     zone = found.garden.timezone if found.garden else found.timezone
-    return _public_feed(
-        f"GardenHub: {found.public_name}",
-        zone,
-        f"{found.slug}.ics",
-        url=absolute_url("projects.show", slug=found.slug),
-        project_id=found.id,
-    )
+    garden_language = found.garden.language if found.garden else None
+    with speaking(feed_language(garden_language)) as language:
+        return _public_feed(
+            _("GardenHub: %(name)s", name=found.public_name),
+            zone,
+            f"{found.slug}.ics",
+            url=absolute_url("projects.show", slug=found.slug),
+            language=language,
+            project_id=found.id,
+        )
 
 
 @bp.get("/workdays/<int:workday_id>.ics")
@@ -200,17 +276,21 @@ def workday(workday_id: int):
     if not summaries:  # a members-only workday is no one else's business
         abort(404)
     summary = summaries[0]
-    event = workday_calendar.public_event(summary, base_url())
-    return _feed_response(
-        _info(
-            f"GardenHub: {summary.workday.public_title}",
-            summary.workday.timezone,
-            url=event.url,
-            description=PUBLIC_DESCRIPTION,
-        ),
-        [event],
-        filename=f"workday-{workday_id}.ics",
-    )
+    garden = summary.workday.garden
+    # A public file like the feeds: the garden's language (or `?lang=`).
+    with speaking(feed_language(garden.language if garden else None)) as language:
+        event = workday_calendar.public_event(summary, base_url())
+        return _feed_response(
+            _info(
+                _("GardenHub: %(name)s", name=summary.workday.public_title),
+                summary.workday.timezone,
+                url=event.url,
+                description=PUBLIC_DESCRIPTION,
+                language=language,
+            ),
+            [event],
+            filename=f"workday-{workday_id}.ics",
+        )
 
 
 @bp.get("/feeds/<token>.ics")
@@ -218,10 +298,24 @@ def workday(workday_id: int):
 def private(token: str):
     row = services.find_active(token)
     if row is None:
-        abort(404, "No such feed.")
+        # No owner, so the app's language (not the session's: none is read).
+        with speaking(None):
+            message = _("No such feed.")
+        abort(404, message)
     person = row.user
     if services.record_use(row, now=utcnow()):
         db.session.commit()
+    with speaking(owner_language(person)) as language:
+        return _private_feed(row, person, language)
+
+
+def _private_name(person) -> str:
+    """The private feed's calendar name (neutral in discreet mode)."""
+    return _("Garden shifts") if person.is_discreet else _("GardenHub: my shifts")
+
+
+def _private_feed(row: FeedToken, person, language: str) -> Response:
+    """A person's own feed, inside `speaking(language)`."""
     start, end = window()
     base = base_url()
     signups = queries.feed_signups(
@@ -236,14 +330,16 @@ def private(token: str):
     events += [task_calendar.task_event(task, person, base) for task in tasks]
     renewals = plot_queries.renewal_deadlines(person, start.date(), end.date())
     events += [plot_calendar.renewal_event(a, person, base) for a in renewals]
-    name = "GardenHub: my shifts" if not person.is_discreet else "Garden shifts"
     return _feed_response(
         _info(
-            name,
+            _private_name(person),
             current_app.config["DEFAULT_TIMEZONE"],
             url=absolute_url("me.page"),
-            description="Your own shifts, tasks and plot dates, from a private "
-            "link: keep it to yourself.",
+            description=_(
+                "Your own shifts, tasks and plot dates, from a private "
+                "link: keep it to yourself."
+            ),
+            language=language,
         ),
         events,
         filename="my-shifts.ics",
@@ -271,7 +367,11 @@ def my_calendar():
             )
         if made:
             # Shown once, on this answer (not a redirect): only the hash is kept.
-            created = (row, subscribe.links(feed_url(token), "GardenHub: my shifts"))
+            # Named as the feed names itself: in its owner's language.
+            with speaking(owner_language(current_user)) as language:
+                name = _private_name(current_user)
+            links = subscribe.links(feed_url(token), name, language=language)
+            created = (row, links)
             form = FeedTokenForm(formdata=None)
     tokens = db.session.scalars(
         select(FeedToken)
@@ -290,8 +390,10 @@ def revoke(token_id: int):
     if row.user_id != current_user.id:
         abort(404)
     with committed(
-        success=f"The feed link “{row.name}” is revoked; calendars using it stop "
-        "updating."
+        success=_(
+            "The feed link “%(name)s” is revoked; calendars using it stop updating.",
+            name=row.name,
+        )
     ):
         services.revoke(row, now=utcnow())
     return redirect(url_for("feeds.my_calendar"))

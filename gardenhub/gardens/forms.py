@@ -15,7 +15,6 @@ from wtforms.validators import (
 )
 
 from gardenhub import timezones
-from gardenhub.i18n import LANGUAGES
 from gardenhub.formfields import (
     BaseForm,
     DateField,
@@ -23,44 +22,48 @@ from gardenhub.formfields import (
     IntegerField,
     strip,
 )
+from gardenhub.i18n import LANGUAGES, _l
 
 
 class GardenForm(BaseForm):
     name = StringField(
-        "Name", filters=[strip], validators=[DataRequired(), Length(max=120)]
+        _l("Name"), filters=[strip], validators=[DataRequired(), Length(max=120)]
     )
     address = StringField(
-        "Address", filters=[strip], validators=[Optional(), Length(max=255)]
+        _l("Address"), filters=[strip], validators=[Optional(), Length(max=255)]
     )
     description = TextAreaField(
-        "Description", filters=[strip], validators=[Optional(), Length(max=5000)]
+        _l("Description"), filters=[strip], validators=[Optional(), Length(max=5000)]
     )
     timezone = SelectField(
-        "Time zone",
+        _l("Time zone"),
         validators=[DataRequired()],
-        description="Every time at this garden is shown in it.",
+        description=_l("Every time at this garden is shown in it."),
     )
     language = SelectField(
-        "Language",
+        _l("Language"),
+        # Each language by its own name, as the footer's switch shows it.
         choices=dict(LANGUAGES),
         default="en",
         validators=[Optional()],
-        description="Its public calendar feeds, and messages to people who "
-        "have not chosen a language, use it.",
+        description=_l(
+            "Its public calendar feeds, and messages to people who "
+            "have not chosen a language, use it."
+        ),
     )
     latitude = FloatField(
-        "Latitude (optional)", validators=[Optional(), NumberRange(-90, 90)]
+        _l("Latitude (optional)"), validators=[Optional(), NumberRange(-90, 90)]
     )
     longitude = FloatField(
-        "Longitude (optional)", validators=[Optional(), NumberRange(-180, 180)]
+        _l("Longitude (optional)"), validators=[Optional(), NumberRange(-180, 180)]
     )
     map_width = IntegerField(
-        "Map width (grid units)",
+        _l("Map width (grid units)"),
         default=24,
         validators=[Optional(), NumberRange(1, 200)],
     )
     map_height = IntegerField(
-        "Map height (grid units)",
+        _l("Map height (grid units)"),
         default=16,
         validators=[Optional(), NumberRange(1, 200)],
     )
@@ -72,15 +75,15 @@ class GardenForm(BaseForm):
 
 class SeasonForm(BaseForm):
     season_name = StringField(
-        "Season name", filters=[strip], validators=[Optional(), Length(max=40)]
+        _l("Season name"), filters=[strip], validators=[Optional(), Length(max=40)]
     )
-    season_starts_on = DateField("Season starts", validators=[Optional()])
-    season_ends_on = DateField("Season ends", validators=[Optional()])
+    season_starts_on = DateField(_l("Season starts"), validators=[Optional()])
+    season_ends_on = DateField(_l("Season ends"), validators=[Optional()])
 
 
 class GardenCoordinatorsForm(BaseForm):
     coordinators = SelectMultipleField(
-        "Garden coordinators",
+        _l("Garden coordinators"),
         coerce=int,
         option_widget=widgets.CheckboxInput(),
         widget=widgets.ListWidget(prefix_label=False),

@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 
 from gardenhub import audit, timezones
-from gardenhub.i18n import known
 from gardenhub.accounts import services as accounts
 from gardenhub.errors import GardenHubError
 from gardenhub.gardens.models import Garden
+from gardenhub.i18n import _, known
 from gardenhub.slugs import add_with_unique_slug
 
 
@@ -29,12 +29,12 @@ class GardenData:
 
 def _check(data: GardenData) -> None:
     if not timezones.is_valid_zone(data.timezone):
-        raise GardenError("Pick a time zone from the list.", field="timezone")
+        raise GardenError(_("Pick a time zone from the list."), field="timezone")
     if known(data.language) != data.language:
-        raise GardenError("Pick a language from the list.", field="language")
+        raise GardenError(_("Pick a language from the list."), field="language")
     if (data.latitude is None) != (data.longitude is None):
         raise GardenError(
-            "Give both latitude and longitude, or neither.", field="longitude"
+            _("Give both latitude and longitude, or neither."), field="longitude"
         )
 
 
@@ -65,10 +65,10 @@ def set_coordinators(garden: Garden, user_ids: list[int], *, actor) -> None:
 def set_season(garden: Garden, name: str | None, starts_on, ends_on, *, actor) -> None:
     """The season plots are handed out for (offers and assignments default to it)."""
     if (starts_on is None) != (ends_on is None):
-        raise GardenError("Give both dates, or neither.", field="season_ends_on")
+        raise GardenError(_("Give both dates, or neither."), field="season_ends_on")
     if starts_on and ends_on < starts_on:
         raise GardenError(
-            "The season must end after it starts.", field="season_ends_on"
+            _("The season must end after it starts."), field="season_ends_on"
         )
     garden.season_name = name or (str(starts_on.year) if starts_on else None)
     garden.season_starts_on, garden.season_ends_on = starts_on, ends_on

@@ -11,6 +11,7 @@ from gardenhub.extensions import db
 from gardenhub.gardens import services
 from gardenhub.gardens.forms import GardenCoordinatorsForm, GardenForm, SeasonForm
 from gardenhub.gardens.models import Garden
+from gardenhub.i18n import _
 from gardenhub.outcomes import committed, refused, status
 from gardenhub.roles import admin_required, coordinator_required, manageable
 from gardenhub.slugs import find_or_404
@@ -54,8 +55,8 @@ def set_coordinators(slug: str):
     garden = find_or_404(Garden, slug)
     form = GardenCoordinatorsForm(accounts.active_coordinators())
     if not form.validate():  # the page only offers people who may coordinate
-        abort(400, "Choose coordinators from the list.")
-    with committed(success="Garden coordinators are saved."):
+        abort(400, _("Choose coordinators from the list."))
+    with committed(success=_("Garden coordinators are saved.")):
         services.set_coordinators(garden, form.coordinators.data, actor=current_user)
     return redirect(url_for("gardens.edit", slug=garden.slug))
 
@@ -67,7 +68,7 @@ def set_season(slug: str):
     garden = manageable(find_or_404(Garden, slug))
     form = SeasonForm()
     if not refused(form):
-        with committed(success="The season is saved."):
+        with committed(success=_("The season is saved.")):
             services.set_season(
                 garden,
                 form.season_name.data,
@@ -84,7 +85,9 @@ def set_season(slug: str):
 def new():
     form = GardenForm(timezone="Europe/Berlin")
     if form.validate_on_submit():
-        with committed(form, success=f"{form.name.data} is created.") as created:
+        with committed(
+            form, success=_("%(name)s is created.", name=form.name.data)
+        ) as created:
             garden = services.create_garden(_data(form), actor=current_user)
         if created:
             return redirect(url_for("gardens.show", slug=garden.slug))
@@ -98,7 +101,9 @@ def edit(slug: str):
     garden = find_or_404(Garden, slug)
     form = GardenForm(obj=garden)
     if form.validate_on_submit():
-        with committed(form, success=f"{form.name.data} is saved.") as saved:
+        with committed(
+            form, success=_("%(name)s is saved.", name=form.name.data)
+        ) as saved:
             services.update_garden(garden, _data(form), actor=current_user)
         if saved:
             return redirect(url_for("gardens.show", slug=garden.slug))

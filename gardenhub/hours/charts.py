@@ -1,6 +1,9 @@
 """Bar charts as SVG geometry, drawn on the server (no JavaScript library)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from gardenhub.i18n import format_number
 
 
 @dataclass(frozen=True)
@@ -18,9 +21,10 @@ def bars(
     *,
     width: int = 320,
     height: int = 140,
-    value_format: str = "{:g}",
+    value_format: Callable[[float], str] = format_number,
 ) -> list[Bar]:
-    """One bar per point, scaled to the largest value; None draws no bar."""
+    """One bar per point, scaled to the largest value; None draws no bar.
+    `value_format` writes a value in the language being spoken."""
     if not points:
         return []
     top = max((value or 0 for _, value in points), default=0) or 1
@@ -35,7 +39,7 @@ def bars(
                 width=slot * 0.7,
                 height=bar_height,
                 label=label,
-                value_label="–" if value is None else value_format.format(value),
+                value_label="–" if value is None else value_format(value),
             )
         )
     return result

@@ -17,56 +17,67 @@ from wtforms.validators import (
 )
 
 from gardenhub.formfields import BaseForm, DateField, DecimalField, strip
+from gardenhub.i18n import _, _l
 
-HOURS_RANGE = NumberRange(min=0.25, max=24, message="Use 0.25 to 24 hours.")
+HOURS_RANGE = NumberRange(min=0.25, max=24, message=_l("Use 0.25 to 24 hours."))
 
 
 class LogHoursForm(BaseForm):
-    project_id = SelectField("Project", coerce=int, validators=[DataRequired()])
+    project_id = SelectField(_l("Project"), coerce=int, validators=[DataRequired()])
     worked_on = DateField(
-        "Date", validators=[InputRequired()], years_back=5, years_ahead=1
+        _l("Date"), validators=[InputRequired()], years_back=5, years_ahead=1
     )
-    hours = DecimalField("Hours", places=2, validators=[InputRequired(), HOURS_RANGE])
+    hours = DecimalField(
+        _l("Hours"), places=2, validators=[InputRequired(), HOURS_RANGE]
+    )
     description = StringField(
-        "What you did", filters=[strip], validators=[DataRequired(), Length(max=300)]
+        _l("What you did"),
+        filters=[strip],
+        validators=[DataRequired(), Length(max=300)],
     )
 
 
 class SetHoursForm(BaseForm):
-    hours = DecimalField("Hours", places=2, validators=[InputRequired(), HOURS_RANGE])
+    hours = DecimalField(
+        _l("Hours"), places=2, validators=[InputRequired(), HOURS_RANGE]
+    )
 
 
 class LetterForm(BaseForm):
-    starts_on = DateField("From", validators=[InputRequired()])
-    ends_on = DateField("Until", validators=[InputRequired()])
+    starts_on = DateField(_l("From"), validators=[InputRequired()])
+    ends_on = DateField(_l("Until"), validators=[InputRequired()])
     names_projects = BooleanField(
-        "Name the projects in the letter",
-        description="Off: the letter says only “community garden volunteering”.",
+        _l("Name the projects in the letter"),
+        description=_l("Off: the letter says only “community garden volunteering”."),
     )
     project_id = SelectField(
-        "From which organisation",
+        _l("From which organisation"),
         coerce=int,
         default=0,
         validators=[Optional()],
-        description="A programme usually wants a letter from one organisation: "
-        "it then counts that project's hours and carries its address and "
-        "contact.",
+        description=_l(
+            "A programme usually wants a letter from one organisation: "
+            "it then counts that project's hours and carries its address and "
+            "contact."
+        ),
     )
 
     def set_projects(self, projects) -> None:
-        self.project_id.choices = [(0, "All my hours, no organisation named")] + [
+        self.project_id.choices = [(0, _("All my hours, no organisation named"))] + [
             (p.id, p.org_name) for p in projects if p.org_name
         ]
 
 
 class WalkInForm(BaseForm):
     email = EmailField(
-        "Email of someone with an account",
+        _l("Email of someone with an account"),
         filters=[strip],
         validators=[Optional(), Email(), Length(max=254)],
     )
     name = StringField(
-        "…or a guest's name", filters=[strip], validators=[Optional(), Length(max=80)]
+        _l("…or a guest's name"),
+        filters=[strip],
+        validators=[Optional(), Length(max=80)],
     )
 
 
@@ -74,12 +85,15 @@ class PeriodForm(BaseForm):
     class Meta:
         csrf = False  # GET form for exports and reports
 
-    starts_on = DateField("From", validators=[InputRequired()])
-    ends_on = DateField("Until", validators=[InputRequired()])
-    project_id = SelectField("Project", coerce=int, validators=[Optional()])
+    starts_on = DateField(_l("From"), validators=[InputRequired()])
+    ends_on = DateField(_l("Until"), validators=[InputRequired()])
+    project_id = SelectField(_l("Project"), coerce=int, validators=[Optional()])
 
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
             raise ValidationError(
-                "The end date is before the start date; swap them or pick another end."
+                _(
+                    "The end date is before the start date; swap them or pick "
+                    "another end."
+                )
             )

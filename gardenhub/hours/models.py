@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from gardenhub.accounts.models import User
 from gardenhub.db import UTCDateTime, utcnow
 from gardenhub.extensions import db
+from gardenhub.i18n import _l
 from gardenhub.projects.models import Project
 
 
@@ -17,6 +18,14 @@ class EntryStatus(StrEnum):
     pending = "pending"
     approved = "approved"
     declined = "declined"
+
+
+# How a status reads on a page (the stored value stays the English word).
+STATUS_LABELS = {
+    EntryStatus.pending: _l("pending"),
+    EntryStatus.approved: _l("approved"),
+    EntryStatus.declined: _l("declined"),
+}
 
 
 class HoursEntry(db.Model):
@@ -45,6 +54,12 @@ class HoursEntry(db.Model):
 
     def can_manage(self, user) -> bool:
         return self.project.can_manage(user)
+
+    @property
+    def status_label(self) -> str:
+        """The status in the language being spoken."""
+        label = STATUS_LABELS.get(self.status)
+        return str(label) if label is not None else self.status
 
 
 class HoursLetter(db.Model):

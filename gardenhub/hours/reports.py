@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from babel import Locale
+from babel.dates import format_skeleton
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -14,8 +16,8 @@ from gardenhub.accounts.privacy import visible_name
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
 from gardenhub.hours.models import EntryStatus, HoursEntry
+from gardenhub.i18n import FORMATS, _, format_day, language
 from gardenhub.projects.models import Project
-from gardenhub.i18n import format_datetime
 from gardenhub.timezones import local_today, to_local
 from gardenhub.workdays.models import (
     SEAT_STATUSES,
@@ -75,10 +77,16 @@ def _local_day(moment: datetime, workday: Workday) -> date:
 def _month_starts(today: date, months: int) -> list[date]:
     first = today.replace(day=1)
     starts = []
-    for _ in range(months):
+    for _month in range(months):
         starts.append(first)
         first = (first - timedelta(days=1)).replace(day=1)
     return list(reversed(starts))
+
+
+def _short_month(day: date) -> str:
+    """A month with its year, short: "Jan 2027" (the language's own order and
+    abbreviation)."""
+    return format_skeleton("yMMM", day, locale=Locale.parse(FORMATS[language()]))
 
 
 def monthly_figures(
@@ -92,7 +100,8 @@ def monthly_figures(
     begin, _ = _widened(starts[0], starts[0])
     figures = {
         f"{s:%Y-%m}": {
-            "month": f"{s:%b %Y}",
+            "month": _short_month(s),
+            "label": format_day(s, "month_name"),
             "capacity": 0,
             "taken": 0,
             "hours": Decimal(0),
@@ -158,6 +167,7 @@ def monthly_figures(
         result.append(
             {
                 "month": month["month"],
+                "label": month["label"],
                 "fill_rate": rate,
                 "hours": month["hours"],
                 "volunteers": len(month["people"]),
@@ -216,6 +226,7 @@ def funder_report(project_ids: set[int], *, start: date, end: date) -> list[dict
             {
                 "project": project,
                 "month": month,
+                "month_start": date.fromisoformat(f"{month}-01"),
                 "suppressed": small,
                 "volunteers": f"<{SMALL}" if small else len(row["people"]),
                 "hours": None if small else row["hours"],
@@ -225,17 +236,20 @@ def funder_report(project_ids: set[int], *, start: date, end: date) -> list[dict
     return report
 
 
-FUNDER_HEADER = ["project", "month", "volunteers", "hours", "workdays held"]
+def funder_header() -> list[str]:
+    """The funder report's CSV header, in the language being spoken."""
+    return [_("project"), _("month"), _("volunteers"), _("hours"), _("workdays held")]
 
 
 def funder_rows(report: list[dict]) -> list[list]:
-    """The funder report as CSV rows, with the same suppression."""
+    """The funder report as CSV rows, with the same suppression; months stay
+    ISO ("2026-03") and hours plain numbers, so spreadsheets sort them."""
     return [
         [
             r["project"],
             r["month"],
             r["volunteers"],
-            "suppressed" if r["suppressed"] else f"{r['hours']:g}",
+            _("suppressed") if r["suppressed"] else f"{r['hours']:g}",
             r["workdays"],
         ]
         for r in report
@@ -249,6 +263,14 @@ def safe_cell(value) -> str:
     if text and text[0] in "=+-@\t\r":
         return "'" + text
     return text
+
+
+def csv_moment(moment: datetime | None, tz_name: str) -> str:
+    """A moment in a CSV cell: garden-local "2026-12-01 14:00", which every
+    spreadsheet sorts (and reads) the same in every language."""
+    if moment is None:
+        return ""
+    return f"{to_local(moment, tz_name):%Y-%m-%d %H:%M}"
 
 
 def to_csv(header: list[str], rows) -> str:
@@ -276,9 +298,9 @@ def roster_rows(workday: Workday, viewer) -> list[list]:
             s.volunteer.email or "",
             s.volunteer.phone or "",
             s.status,
-            "yes" if s.checked_in_at else "",
+            _("yes") if s.checked_in_at else "",
             s.hours or "",
-            format_datetime(s.created_at, zone),
+            csv_moment(s.created_at, zone),
         ]
         for s in signups
     ]
@@ -306,12 +328,12 @@ def signup_rows(project_ids: set[int], viewer, *, start: date, end: date) -> lis
     )
     return [
         [
-            format_datetime(s.shift.starts_at, s.shift.workday.timezone),
+            csv_moment(s.shift.starts_at, s.shift.workday.timezone),
             s.shift.workday.title,
             s.shift.name,
             visible_name(viewer, s.volunteer, s.shift.workday.project),
             s.status,
-            "yes" if s.checked_in_at else "",
+            _("yes") if s.checked_in_at else "",
         ]
         for s in signups
         if start <= _local_day(s.shift.starts_at, s.shift.workday) <= end

@@ -14,9 +14,9 @@ from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.hours import queries
 from gardenhub.hours.models import EntryStatus, HoursEntry, HoursLetter
+from gardenhub.i18n import _, format_datetime
 from gardenhub.projects import membership
 from gardenhub.projects.models import Project
-from gardenhub.i18n import format_datetime
 from gardenhub.timezones import local_today, to_local
 from gardenhub.workdays import signups
 from gardenhub.workdays.models import Shift, Signup, SignupStatus, WorkdayStatus
@@ -48,12 +48,19 @@ def _check_window(shift: Shift, now: datetime) -> None:
     zone = shift.workday.timezone
     if now < opens:
         raise CheckInClosed(
-            f"Check-in for “{shift.name}” opens {format_datetime(opens, zone)}."
+            _(
+                "Check-in for “%(shift)s” opens %(when)s.",
+                shift=shift.name,
+                when=format_datetime(opens, zone),
+            )
         )
     if now > closes:
         raise CheckInClosed(
-            f"Check-in for this workday closed {format_datetime(closes, zone)}. "
-            "Hours of people who were checked in can still be corrected."
+            _(
+                "Check-in for this workday closed %(when)s. Hours of people who "
+                "were checked in can still be corrected.",
+                when=format_datetime(closes, zone),
+            )
         )
 
 
@@ -63,11 +70,13 @@ def check_in(signup: Signup, *, actor, now: datetime) -> None:
     _check_window(signup.shift, now)
     if signup.status != SignupStatus.confirmed:
         raise HoursError(
-            "Only people with a confirmed seat can be checked in; add "
-            "them as a walk-in instead."
+            _(
+                "Only people with a confirmed seat can be checked in; add "
+                "them as a walk-in instead."
+            )
         )
     if signup.shift.workday.status == WorkdayStatus.cancelled:
-        raise HoursError("This workday is cancelled.")
+        raise HoursError(_("This workday is cancelled."))
     if signup.checked_in_at is None:
         signup.checked_in_at = now
         signup.checked_in_by_id = actor.id
@@ -87,9 +96,9 @@ def set_hours(signup: Signup, hours: Decimal, *, actor) -> None:
     """Correct the hours credited for a check-in (also after the check-in
     window); at most 24 on the person's day, counted under their lock."""
     if signup.checked_in_at is None:
-        raise HoursError("Check the person in first.")
+        raise HoursError(_("Check the person in first."))
     if not Decimal(0) < hours <= MAX_DAY:
-        raise HoursError("Hours must be more than 0 and at most 24.", field="hours")
+        raise HoursError(_("Hours must be more than 0 and at most 24."), field="hours")
     lock(signup.volunteer)
     day = to_local(signup.shift.starts_at, signup.shift.workday.timezone).date()
     _check_day_total(signup.volunteer, day, hours - (signup.hours or 0))
@@ -119,7 +128,7 @@ def _check_day_total(person, day: date, adding: Decimal) -> None:
     """Nobody works more than 24 hours on one day. The caller holds
     `lock(person)`, so concurrent entries for one person count one by one."""
     if _hours_on(person, day) + adding > MAX_DAY:
-        raise HoursError("That makes more than 24 hours on one day.", field="hours")
+        raise HoursError(_("That makes more than 24 hours on one day."), field="hours")
 
 
 def _hours_on(person, day: date) -> Decimal:
@@ -166,12 +175,14 @@ def log_hours(
     HoursError for someone who does not belong to the project, a date after
     the project's today or more than 24 hours on the day."""
     if not membership.belongs(project, person):
-        raise HoursError("Log hours for a project you belong to.", field="project_id")
+        raise HoursError(
+            _("Log hours for a project you belong to."), field="project_id"
+        )
     zone = project.garden.timezone if project.garden else project.timezone
     if worked_on > local_today(zone, now):
-        raise HoursError("The date is in the future.", field="worked_on")
+        raise HoursError(_("The date is in the future."), field="worked_on")
     if not Decimal(0) < hours <= MAX_DAY:
-        raise HoursError("Hours must be more than 0 and at most 24.", field="hours")
+        raise HoursError(_("Hours must be more than 0 and at most 24."), field="hours")
     lock(person)
     _check_day_total(person, worked_on, hours)
     entry = HoursEntry(
@@ -190,10 +201,17 @@ def decide(entry: HoursEntry, *, approve: bool, actor, now: datetime) -> None:
     """A coordinator of the project approves or declines; never their own."""
     if entry.volunteer_id == actor.id:
         raise HoursError(
-            "You cannot approve your own hours; another coordinator of the project can."
+            _(
+                "You cannot approve your own hours; another coordinator of the "
+                "project can."
+            )
         )
     if entry.status != EntryStatus.pending:
-        raise HoursError(f"This entry is already {entry.status}.")
+        raise HoursError(
+            _("This entry is already approved.")
+            if entry.status == EntryStatus.approved
+            else _("This entry is already declined.")
+        )
     entry.status = EntryStatus.approved if approve else EntryStatus.declined
     entry.decided_by_id = actor.id
     entry.decided_at = now
@@ -203,7 +221,7 @@ def decide(entry: HoursEntry, *, approve: bool, actor, now: datetime) -> None:
 def new_code() -> str:
     """Ten characters from an alphabet without look-alikes (50 random bits)."""
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(10))
+    return "".join(secrets.choice(alphabet) for _i in range(10))
 
 
 def issue_letter(
@@ -221,15 +239,17 @@ def issue_letter(
     organisation's name, address and contact, and the name of the coordinator
     who agreed to vouch for them."""
     if ends_on < starts_on:
-        raise HoursError("The period must end after it starts.", field="ends_on")
+        raise HoursError(_("The period must end after it starts."), field="ends_on")
     if project is not None and not project.org_name:
         raise HoursError(
-            "This project has not set up hours letters yet.", field="project_id"
+            _("This project has not set up hours letters yet."), field="project_id"
         )
     totals = queries.counted_hours(person, start=starts_on, end=ends_on)
     if project is not None:
         totals = queries.Totals([i for i in totals.items if i.project.id == project.id])
-    names = [p.name_for(membership.belongs(p, person)) for p, _ in totals.by_project()]
+    names = [
+        p.name_for(membership.belongs(p, person)) for p, _hours in totals.by_project()
+    ]
     letter = HoursLetter(
         code=new_code(),
         volunteer_id=person.id,

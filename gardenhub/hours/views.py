@@ -30,6 +30,7 @@ from gardenhub.hours.forms import (
     WalkInForm,
 )
 from gardenhub.hours.models import HoursEntry, HoursLetter
+from gardenhub.i18n import _, format_day, format_number
 from gardenhub.outcomes import committed, refused, status
 from gardenhub.projects.models import Project
 from gardenhub.projects.queries import managed_project_ids
@@ -41,6 +42,18 @@ from gardenhub.workdays import queries as workday_queries
 from gardenhub.workdays.models import Shift, Signup
 
 bp = Blueprint("hours", __name__)
+
+
+def plural_count(hours) -> int:
+    """The whole number that picks the plural form of "`hours` hours": the
+    number itself when whole, else 2 (a fraction reads as plural: "1.5 hours")."""
+    value = float(hours or 0)
+    return int(value) if value.is_integer() else 2
+
+
+@bp.context_processor
+def _plurals() -> dict:
+    return {"plural_count": plural_count}
 
 
 @bp.get("/workdays/<int:workday_id>/check-in")
@@ -92,7 +105,7 @@ def set_hours(signup_id: int):
     form = SetHoursForm()
     back = url_for("hours.check_in_page", workday_id=signup.shift.workday_id)
     if not refused(form):
-        with committed(success="Hours saved."):
+        with committed(success=_("Hours saved.")):
             services.set_hours(signup, form.hours.data, actor=current_user)
     return redirect(back)
 
@@ -104,7 +117,7 @@ def walk_in(shift_id: int):
     shift = manageable(db.get_or_404(Shift, shift_id))
     form = WalkInForm()
     if not refused(form):
-        with committed(success="Walk-in added and checked in."):
+        with committed(success=_("Walk-in added and checked in.")):
             services.walk_in(
                 shift,
                 email=form.email.data,
@@ -129,7 +142,7 @@ def my_hours():
     if form.validate_on_submit():
         project = db.get_or_404(Project, form.project_id.data)
         with committed(
-            form, success="Logged. A coordinator of the project will approve it."
+            form, success=_("Logged. A coordinator of the project will approve it.")
         ) as logged:
             services.log_hours(
                 current_user,
@@ -148,7 +161,7 @@ def my_hours():
         ends_on=_today(),
         names_projects=True,
     )
-    letter_form.set_projects(p for p, _ in totals.by_project())
+    letter_form.set_projects(p for p, _hours in totals.by_project())
     return render_template(
         "hours/my_hours.html",
         form=form,
@@ -164,7 +177,9 @@ def my_hours():
 @token_checked_by_form
 def make_letter():
     form = LetterForm()
-    form.set_projects(p for p, _ in queries.counted_hours(current_user).by_project())
+    form.set_projects(
+        p for p, _hours in queries.counted_hours(current_user).by_project()
+    )
     if refused(form):
         return redirect(url_for("hours.my_hours"))
     with committed() as issued:
@@ -221,10 +236,9 @@ def approvals():
 @coordinator_required
 def decide(entry_id: int, decision: str):
     entry = manageable(db.get_or_404(HoursEntry, entry_id))
-    with committed(success=f"Hours {decision}d."):
-        services.decide(
-            entry, approve=decision == "approve", actor=current_user, now=utcnow()
-        )
+    approve = decision == "approve"
+    with committed(success=_("Hours approved.") if approve else _("Hours declined.")):
+        services.decide(entry, approve=approve, actor=current_user, now=utcnow())
     return redirect(url_for("hours.approvals"))
 
 
@@ -243,16 +257,21 @@ def dashboard():
         fill_chart=charts.bars(
             [
                 (
-                    m["month"][:3],
+                    m["label"],
                     None if m["fill_rate"] is None else round(m["fill_rate"] * 100),
                 )
                 for m in months
             ],
-            value_format="{:g}%",
+            value_format=_percent,
         ),
-        hours_chart=charts.bars([(m["month"][:3], float(m["hours"])) for m in months]),
+        hours_chart=charts.bars([(m["label"], float(m["hours"])) for m in months]),
         pending=len(queries.pending_entries(project_ids)),
     )
+
+
+def _percent(value: float) -> str:
+    """A chart's percentage: "50%" (or the language's "50 %")."""
+    return _("%(percent)s%%", percent=format_number(value))
 
 
 def _period():
@@ -260,7 +279,9 @@ def _period():
     or the dates asked for (a wrong one is named on its field)."""
     form = PeriodForm(request.args)
     projects = _managed_projects()
-    form.project_id.choices = {0: "All my projects"} | {p.id: p.name for p in projects}
+    form.project_id.choices = {0: _("All my projects")} | {
+        p.id: p.name for p in projects
+    }
     if not request.args:
         today = _today()
         form.starts_on.data, form.ends_on.data = today - timedelta(days=90), today
@@ -307,14 +328,14 @@ def export_roster(workday_id: int):
     return _csv(
         f"roster-workday-{workday.id}.csv",
         [
-            "shift",
-            "name",
-            "email",
-            "phone",
-            "status",
-            "checked in",
-            "hours",
-            "signed up",
+            _("shift"),
+            _("name"),
+            _("email"),
+            _("phone"),
+            _("status"),
+            _("checked in"),
+            _("hours"),
+            _("signed up"),
         ],
         reports.roster_rows(workday, current_user),
         workday,
@@ -333,13 +354,20 @@ def exports():
         if kind == "signups":
             return _csv(
                 f"signups-{start}-{end}.csv",
-                ["when", "workday", "shift", "name", "status", "checked in"],
+                [
+                    _("when"),
+                    _("workday"),
+                    _("shift"),
+                    _("name"),
+                    _("status"),
+                    _("checked in"),
+                ],
                 reports.signup_rows(ids, current_user, start=start, end=end),
                 target,
             )
         return _csv(
             f"hours-{start}-{end}.csv",
-            ["name", "project", "hours"],
+            [_("name"), _("project"), _("hours")],
             reports.hours_rows(ids, current_user, start=start, end=end),
             target,
         )
@@ -376,7 +404,7 @@ def funder_report_csv():
     start, end = form.starts_on.data, form.ends_on.data
     return _csv(
         f"funder-report-{start}-{end}.csv",
-        reports.FUNDER_HEADER,
+        reports.funder_header(),
         reports.funder_rows(_funder_rows(form, projects, valid)),
         projects[0] if len(_chosen_ids(form, projects)) == 1 else current_user,
     )
@@ -391,8 +419,13 @@ def _describe_entries(viewer, ids: list[int]) -> dict:
     )
     return {
         e.id: (
-            f"{e.hours:g} h of {visible_name(viewer, e.volunteer, e.project)} on "
-            f"{e.worked_on:%d %b %Y} ({e.project.name})",
+            _(
+                "%(hours)s h of %(name)s on %(day)s (%(project)s)",
+                hours=format_number(e.hours),
+                name=visible_name(viewer, e.volunteer, e.project),
+                day=format_day(e.worked_on, "short"),
+                project=e.project.name,
+            ),
             None,
         )
         for e in found

@@ -18,6 +18,7 @@ from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.feeds.models import FeedToken
 from gardenhub.hours.models import HoursEntry, HoursLetter
+from gardenhub.i18n import _
 from gardenhub.notifications import services as notifications
 from gardenhub.plots.models import PlotAssignment, PlotRequest, RequestStatus
 from gardenhub.projects.models import Membership
@@ -26,6 +27,7 @@ from gardenhub.tasks.models import OPEN_STATUSES, Task, TaskAssignment
 from gardenhub.workdays import signups as signup_rules
 from gardenhub.workdays.models import ACTIVE_STATUSES, Shift, Signup
 
+# Stored as the display name of an erased person: data, so never translated.
 FORMER = "Former volunteer"
 
 
@@ -177,7 +179,7 @@ def delete_account(person: User, *, password: str, now: datetime) -> None:
     Raises AccountDeletionError unless `password` is the person's password.
     """
     if not person.check_password(password):
-        raise AccountDeletionError("That is not your password.", field="password")
+        raise AccountDeletionError(_("That is not your password."), field="password")
     address = person.email
     for signup in db.session.scalars(
         select(Signup)

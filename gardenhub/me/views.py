@@ -11,6 +11,7 @@ from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.formfields import BaseForm
 from gardenhub.hours import queries as hours_queries
+from gardenhub.i18n import _, _l
 from gardenhub.me import services
 from gardenhub.outcomes import committed, status
 from gardenhub.plots import queries as plot_queries
@@ -23,7 +24,7 @@ bp = Blueprint("me", __name__)
 
 class DeleteAccountForm(BaseForm):
     password = PasswordField(
-        "Your password, to confirm",
+        _l("Your password, to confirm"),
         validators=[InputRequired(), Length(max=128)],
         render_kw={"autocomplete": "current-password"},
     )
@@ -95,6 +96,9 @@ def delete():
         if deleted:
             logout_user()
             session.clear()
-            flash("Your account is deleted. Thank you for everything you grew.", "info")
+            flash(
+                _("Your account is deleted. Thank you for everything you grew."),
+                "info",
+            )
             return redirect(url_for("workdays.home"))
     return render_template("me/delete.html", form=form), status(form)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from gardenhub.db import utcnow
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
+from gardenhub.i18n import _
 from gardenhub.notifications.models import Notification, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ def _mark_stuck(now: datetime) -> None:
         )
     ):
         row.status = OutboxStatus.failed
-        row.last_error = "Delivery was interrupted; it may or may not have arrived."
+        row.last_error = _("Delivery was interrupted; it may or may not have arrived.")
     db.session.commit()
 
 
@@ -120,9 +121,8 @@ def deliver(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
             # email library refuses): it fails alone and the rest go out.
             row.status = OutboxStatus.failed
             row.attempts += 1
-            row.last_error = f"Could not be built: {type(error).__name__}: {error}"[
-                :500
-            ]
+            reason = f"{type(error).__name__}: {error}"
+            row.last_error = _("Could not be built: %(error)s", error=reason)[:500]
             counts["failed"] += 1
             log.warning("notification %s could not be built", row.id)
             db.session.commit()
@@ -163,6 +163,6 @@ def retry(row: Notification, *, now: datetime) -> None:
     """An admin sends a failed message again (after checking it did not arrive).
     Raises DeliveryError for a message that has not failed."""
     if row.status != OutboxStatus.failed:
-        raise DeliveryError("Only a failed message can be sent again.")
+        raise DeliveryError(_("Only a failed message can be sent again."))
     row.status = OutboxStatus.queued
     row.next_attempt_at = now

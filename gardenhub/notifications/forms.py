@@ -4,25 +4,27 @@ from wtforms import EmailField, SelectField, StringField, TextAreaField, TimeFie
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from gardenhub.formfields import BaseForm, strip
+from gardenhub.i18n import _l
 
 
 class QuietHoursForm(BaseForm):
-    quiet_start = TimeField("Quiet from", validators=[InputRequired()])
-    quiet_end = TimeField("Quiet until", validators=[InputRequired()])
+    quiet_start = TimeField(_l("Quiet from"), validators=[InputRequired()])
+    quiet_end = TimeField(_l("Quiet until"), validators=[InputRequired()])
 
 
 class MessageForm(BaseForm):
-    recipients = SelectField("To", coerce=int)
+    recipients = SelectField(_l("To"), coerce=int)
     subject = StringField(
-        "Subject", filters=[strip], validators=[DataRequired(), Length(max=150)]
+        _l("Subject"), filters=[strip], validators=[DataRequired(), Length(max=150)]
     )
     body = TextAreaField(
-        "Message", filters=[strip], validators=[DataRequired(), Length(max=5000)]
+        _l("Message"), filters=[strip], validators=[DataRequired(), Length(max=5000)]
     )
     reply_to = EmailField(
-        "Replies go to",
+        _l("Replies go to"),
         filters=[strip],
         validators=[DataRequired(), Email(), Length(max=254)],
-        description="Recipients never see each other's addresses; "
-        "each gets their own copy.",
+        description=_l(
+            "Recipients never see each other's addresses; each gets their own copy."
+        ),
     )

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gardenhub.db import UTCDateTime, utcnow
 from gardenhub.extensions import db
+from gardenhub.i18n import _l
 
 
 class OutboxStatus(StrEnum):
@@ -17,6 +18,17 @@ class OutboxStatus(StrEnum):
     failed = "failed"  # gave up after retries, or delivery was interrupted
     held = "held"  # no email address: readable in the outbox only
     cancelled = "cancelled"  # its person deleted their account before it went
+
+
+# What the outbox pages show for each status.
+STATUS_LABELS = {
+    OutboxStatus.queued: _l("queued"),
+    OutboxStatus.sending: _l("sending"),
+    OutboxStatus.sent: _l("sent"),
+    OutboxStatus.failed: _l("failed"),
+    OutboxStatus.held: _l("held"),
+    OutboxStatus.cancelled: _l("cancelled"),
+}
 
 
 class Notification(db.Model):

@@ -15,13 +15,14 @@ from sqlalchemy import delete, select
 from gardenhub import config
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.i18n import _, _l, known, speaking
 from gardenhub.notifications.models import Notification, OutboxStatus
 from gardenhub.timezones import local_today
 
 
 @dataclass(frozen=True)
 class Kind:
-    label: str
+    label: str  # lazy: shown in the person's language on the preferences page
     can_mute: bool = True
     # Sent while the person's account is paused: answers to their own actions
     # and changes to what they signed up for, never reminders or asks.
@@ -31,35 +32,41 @@ class Kind:
 
 
 KINDS = {
-    "signup_confirmed": Kind("Sign-up confirmations", can_mute=False),
-    "waitlist_joined": Kind("You joined a waitlist"),
-    "seat_offered": Kind("A seat is offered to you", can_mute=False),
-    "offer_expired": Kind("An offer expired and passed on"),
-    "workday_changed": Kind("A workday you signed up for changed"),
-    "signup_cancelled": Kind("A sign-up of yours was cancelled"),
-    "workday_cancelled": Kind("A workday you signed up for was cancelled"),
-    "reminder": Kind("Reminders before your shift", while_paused=False),
-    "task_assigned": Kind("A task was assigned to you", while_paused=False),
-    "plot_offered": Kind("A plot is offered to you", can_mute=False),
-    "plot_renewal_due": Kind("Your plot is up for renewal", while_paused=False),
-    "coordinator_message": Kind("Messages from coordinators", while_paused=False),
-    "password_reset": Kind("Password reset", can_mute=False),
-    "confirm_email": Kind("Confirming your address", can_mute=False),
-    "registration_attempt": Kind("Registrations with your address", can_mute=False),
-    "membership_requested": Kind("Your requests to join", can_mute=False),
+    "signup_confirmed": Kind(_l("Sign-up confirmations"), can_mute=False),
+    "waitlist_joined": Kind(_l("You joined a waitlist")),
+    "seat_offered": Kind(_l("A seat is offered to you"), can_mute=False),
+    "offer_expired": Kind(_l("An offer expired and passed on")),
+    "workday_changed": Kind(_l("A workday you signed up for changed")),
+    "signup_cancelled": Kind(_l("A sign-up of yours was cancelled")),
+    "workday_cancelled": Kind(_l("A workday you signed up for was cancelled")),
+    "reminder": Kind(_l("Reminders before your shift"), while_paused=False),
+    "task_assigned": Kind(_l("A task was assigned to you"), while_paused=False),
+    "plot_offered": Kind(_l("A plot is offered to you"), can_mute=False),
+    "plot_renewal_due": Kind(_l("Your plot is up for renewal"), while_paused=False),
+    "coordinator_message": Kind(_l("Messages from coordinators"), while_paused=False),
+    "password_reset": Kind(_l("Password reset"), can_mute=False),
+    "confirm_email": Kind(_l("Confirming your address"), can_mute=False),
+    "registration_attempt": Kind(_l("Registrations with your address"), can_mute=False),
+    "membership_requested": Kind(_l("Your requests to join"), can_mute=False),
     "membership_request_received": Kind(
-        "Someone asked to join your project", while_paused=False
+        _l("Someone asked to join your project"), while_paused=False
     ),
-    "membership_approved": Kind("Your request to join was accepted", can_mute=False),
-    "membership_declined": Kind("Your request to join was declined", can_mute=False),
-    "membership_removed": Kind("Changes to your membership", can_mute=False),
-    "buddy_paired": Kind("You are asked to welcome a newcomer", while_paused=False),
-    "buddy_found": Kind("A welcome buddy was found for you"),
-    "buddy_ended": Kind("A welcome pairing ended"),
-    "partner_asked": Kind("Someone asks you to be their goal partner"),
-    "partner_step": Kind("Your goal partner reached a step"),
+    "membership_approved": Kind(
+        _l("Your request to join was accepted"), can_mute=False
+    ),
+    "membership_declined": Kind(
+        _l("Your request to join was declined"), can_mute=False
+    ),
+    "membership_removed": Kind(_l("Changes to your membership"), can_mute=False),
+    "buddy_paired": Kind(_l("You are asked to welcome a newcomer"), while_paused=False),
+    "buddy_found": Kind(_l("A welcome buddy was found for you")),
+    "buddy_ended": Kind(_l("A welcome pairing ended")),
+    "partner_asked": Kind(_l("Someone asks you to be their goal partner")),
+    "partner_step": Kind(_l("Your goal partner reached a step")),
     "thanks_received": Kind(
-        "Thanks after a workday (always on My page)", while_paused=False, opt_in=True
+        _l("Thanks after a workday (always on My page)"),
+        while_paused=False,
+        opt_in=True,
     ),
 }
 
@@ -118,6 +125,39 @@ def _html(text: str) -> str:
     return render_template("notifications/_email.html", body=body)
 
 
+def _garden_of(context: dict):
+    """The garden a message is about, from what its template is given (a sign-up,
+    workday, thank-you, task, project, plot offer or assignment), or None."""
+    signup = context.get("signup")
+    workday = context.get("workday")
+    if workday is None and signup is not None:
+        workday = signup.shift.workday
+    if workday is None and context.get("thanks") is not None:
+        workday = context["thanks"].workday
+    task = context.get("task")
+    if workday is None and task is not None:
+        workday = task.workday
+    if workday is not None:
+        return workday.garden or workday.project.garden
+    project = context.get("project") or (task.project if task is not None else None)
+    if project is not None:
+        return project.garden
+    holder = context.get("offer") or context.get("assignment")
+    if holder is not None:
+        return holder.plot.garden
+    return None
+
+
+def recipient_language(person, context: dict) -> str | None:
+    """The language a message to `person` speaks: their own choice, else the
+    language of the garden it is about; None means the deployment's default."""
+    chosen = known(getattr(person, "language", None))
+    if chosen:
+        return chosen
+    garden = _garden_of(context)
+    return garden.language if garden is not None else None
+
+
 def queue(
     person,
     kind: str,
@@ -140,19 +180,26 @@ def queue(
         return None
     discreet = bool(getattr(person, "is_discreet", False))
     template = current_app.jinja_env.get_template(f"notifications/{kind}.txt")
-    module = template.make_module({"person": person, "discreet": discreet, **context})
-    body = str(module).strip() + (
-        "\n\n--\nChoose which messages you get: "
-        f"{config.absolute_url('notifications.preferences')}\n"
-    )
+    # Subject, text and HTML are rendered (and stored) in the recipient's language.
+    with speaking(recipient_language(person, context)):
+        module = template.make_module(
+            {"person": person, "discreet": discreet, **context}
+        )
+        choose = _(
+            "Choose which messages you get: %(url)s",
+            url=config.absolute_url("notifications.preferences"),
+        )
+        body = str(module).strip() + f"\n\n--\n{choose}\n"
+        subject = one_line(str(module.subject), SUBJECT_LENGTH)
+        body_html = _html(body)
     message = Notification(
         user_id=person.id,
         to_address=person.email,
         reply_to=reply_to,
         kind=kind,
-        subject=one_line(str(module.subject), SUBJECT_LENGTH),
+        subject=subject,
         body_text=body,
-        body_html=_html(body),
+        body_html=body_html,
         attachment_name=attachment[0] if attachment else None,
         attachment=attachment[1] if attachment else None,
         status=OutboxStatus.queued if person.email else OutboxStatus.held,

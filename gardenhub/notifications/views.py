@@ -7,9 +7,10 @@ from sqlalchemy import select
 from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.i18n import _
 from gardenhub.notifications import delivery, services
 from gardenhub.notifications.forms import QuietHoursForm
-from gardenhub.notifications.models import Notification, OutboxStatus
+from gardenhub.notifications.models import STATUS_LABELS, Notification, OutboxStatus
 from gardenhub.notifications.services import KINDS, is_muted
 from gardenhub.outcomes import committed, status
 from gardenhub.roles import admin_required
@@ -23,7 +24,7 @@ bp = Blueprint("notifications", __name__)
 def preferences():
     form = QuietHoursForm(obj=current_user)
     if form.validate_on_submit():
-        with committed(form, success="Your message choices are saved.") as saved:
+        with committed(form, success=_("Your message choices are saved.")) as saved:
             services.set_preferences(
                 current_user,
                 receive=set(request.form.getlist("receive")),
@@ -51,6 +52,7 @@ def outbox():
         "notifications/outbox.html",
         messages=db.paginate(query, per_page=50, max_per_page=50, error_out=False),
         status=status,
+        status_labels=STATUS_LABELS,
         smtp=delivery.smtp_configured(),
     )
 
@@ -59,7 +61,10 @@ def outbox():
 @admin_required
 def message(message_id: int):
     return render_template(
-        "notifications/message.html", message=db.get_or_404(Notification, message_id)
+        "notifications/message.html",
+        message=db.get_or_404(Notification, message_id),
+        status_labels=STATUS_LABELS,
+        kinds=KINDS,
     )
 
 
@@ -67,6 +72,6 @@ def message(message_id: int):
 @admin_required
 def retry(message_id: int):
     row = db.get_or_404(Notification, message_id)
-    with committed(success="The message is queued again."):
+    with committed(success=_("The message is queued again.")):
         delivery.retry(row, now=utcnow())
     return redirect(url_for("notifications.outbox"))

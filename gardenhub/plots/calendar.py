@@ -4,6 +4,7 @@ from datetime import UTC, datetime, time
 
 from gardenhub.calendar.ical import FeedEvent, uid_host
 from gardenhub.config import absolute_url
+from gardenhub.i18n import _, language
 
 
 def renewal_event(assignment, person, base_url: str) -> FeedEvent:
@@ -11,9 +12,13 @@ def renewal_event(assignment, person, base_url: str) -> FeedEvent:
     garden = assignment.plot.garden
     url = absolute_url("plots.my_plot")
     summary = (
-        "Renew your garden plot"
+        _("Renew your garden plot")
         if person.is_discreet
-        else f"Renew plot {assignment.plot.label} at {garden.name}"
+        else _(
+            "Renew plot %(plot)s at %(garden)s",
+            plot=assignment.plot.label,
+            garden=garden.name,
+        )
     )
     deadline = garden.renewal_deadline
     midnight = datetime.combine(deadline, time(), UTC)
@@ -28,10 +33,11 @@ def renewal_event(assignment, person, base_url: str) -> FeedEvent:
         sequence=0,
         changed_at=assignment.created_at,
         created_at=assignment.created_at,
-        description=f"Renew by today: {url}",
+        description=_("Renew by today: %(url)s", url=url),
         url=url,
         all_day=deadline,
         location=garden.place,
         geo=garden.geo,
-        categories=("Plot renewal",),
+        categories=(_("Plot renewal"),),
+        language=language(),
     )

@@ -18,6 +18,7 @@ from gardenhub.formfields import (
     IntegerField,
     strip,
 )
+from gardenhub.i18n import _l
 from gardenhub.plots.models import PlotKind
 from gardenhub.plots.services import BlockData, PlotData
 
@@ -28,54 +29,61 @@ def cents(amount) -> int | None:
 
 def fee_field() -> DecimalField:
     return DecimalField(
-        "Seasonal fee (optional)",
+        _l("Seasonal fee (optional)"),
         places=2,
         validators=[
             Optional(),
-            NumberRange(min=0, max=100000, message="The fee cannot be negative."),
+            NumberRange(min=0, max=100000, message=_l("The fee cannot be negative.")),
         ],
     )
 
 
+def kind_choices() -> dict[str, str]:
+    """Read when a form is built, so the labels speak the request's language."""
+    return {k.value: k.label for k in PlotKind}
+
+
 def size_unit_field() -> SelectField:
-    return SelectField("Unit", choices={"m²": "m²", "sq ft": "sq ft"})
+    return SelectField(_l("Unit"), choices={"m²": "m²", "sq ft": "sq ft"})
 
 
 class PlotForm(BaseForm):
     label = StringField(
-        "Label",
+        _l("Label"),
         filters=[strip],
         validators=[DataRequired(), Length(max=20)],
-        description="For example A3.",
+        description=_l("For example A3."),
     )
-    kind = SelectField("Kind", choices={k.value: k.label for k in PlotKind})
+    kind = SelectField(_l("Kind"), choices=kind_choices)
     size = FloatField(
-        "Size",
+        _l("Size"),
         validators=[
             InputRequired(),
-            NumberRange(min=0.01, max=100000, message="The size must be more than 0."),
+            NumberRange(
+                min=0.01, max=100000, message=_l("The size must be more than 0.")
+            ),
         ],
     )
     size_unit = size_unit_field()
     x = IntegerField(
-        "Column on the map", validators=[InputRequired(), NumberRange(0, 199)]
+        _l("Column on the map"), validators=[InputRequired(), NumberRange(0, 199)]
     )
     y = IntegerField(
-        "Row on the map", validators=[InputRequired(), NumberRange(0, 199)]
+        _l("Row on the map"), validators=[InputRequired(), NumberRange(0, 199)]
     )
     width = IntegerField(
-        "Width (map units)",
+        _l("Width (map units)"),
         default=1,
         validators=[InputRequired(), NumberRange(1, 200)],
     )
     height = IntegerField(
-        "Height (map units)",
+        _l("Height (map units)"),
         default=1,
         validators=[InputRequired(), NumberRange(1, 200)],
     )
     fee = fee_field()
     notes = StringField(
-        "Notes", filters=[strip], validators=[Optional(), Length(max=500)]
+        _l("Notes"), filters=[strip], validators=[Optional(), Length(max=500)]
     )
 
     def to_data(self) -> PlotData:
@@ -95,43 +103,47 @@ class PlotForm(BaseForm):
 
 class BlockForm(BaseForm):
     rows = StringField(
-        "Rows",
+        _l("Rows"),
         filters=[strip],
         default="A-D",
         validators=[DataRequired(), Length(max=5)],
-        description="One letter, or a range like A-D.",
+        description=_l("One letter, or a range like A-D."),
     )
     first = IntegerField(
-        "First number", default=1, validators=[InputRequired(), NumberRange(1, 99)]
+        _l("First number"), default=1, validators=[InputRequired(), NumberRange(1, 99)]
     )
     last = IntegerField(
-        "Last number", default=10, validators=[InputRequired(), NumberRange(1, 99)]
+        _l("Last number"), default=10, validators=[InputRequired(), NumberRange(1, 99)]
     )
-    kind = SelectField("Kind", choices={k.value: k.label for k in PlotKind})
+    kind = SelectField(_l("Kind"), choices=kind_choices)
     size = FloatField(
-        "Size of each",
+        _l("Size of each"),
         validators=[
             InputRequired(),
-            NumberRange(min=0.01, max=100000, message="The size must be more than 0."),
+            NumberRange(
+                min=0.01, max=100000, message=_l("The size must be more than 0.")
+            ),
         ],
     )
     size_unit = size_unit_field()
     x = IntegerField(
-        "Left edge (column)",
+        _l("Left edge (column)"),
         default=0,
         validators=[InputRequired(), NumberRange(0, 199)],
     )
     y = IntegerField(
-        "Top edge (row)", default=0, validators=[InputRequired(), NumberRange(0, 199)]
+        _l("Top edge (row)"),
+        default=0,
+        validators=[InputRequired(), NumberRange(0, 199)],
     )
     width = IntegerField(
-        "Plot width", default=2, validators=[InputRequired(), NumberRange(1, 50)]
+        _l("Plot width"), default=2, validators=[InputRequired(), NumberRange(1, 50)]
     )
     height = IntegerField(
-        "Plot height", default=2, validators=[InputRequired(), NumberRange(1, 50)]
+        _l("Plot height"), default=2, validators=[InputRequired(), NumberRange(1, 50)]
     )
     gap = IntegerField(
-        "Path between plots",
+        _l("Path between plots"),
         default=1,
         validators=[InputRequired(), NumberRange(0, 10)],
     )
@@ -156,30 +168,32 @@ class BlockForm(BaseForm):
 
 class AssignPlotForm(BaseForm):
     email = EmailField(
-        "Gardener's email",
+        _l("Gardener's email"),
         filters=[strip],
         validators=[DataRequired(), Email(), Length(max=254)],
     )
     season_name = StringField(
-        "Season", filters=[strip], validators=[DataRequired(), Length(max=40)]
+        _l("Season"), filters=[strip], validators=[DataRequired(), Length(max=40)]
     )
-    starts_on = DateField("From", validators=[InputRequired()])
-    ends_on = DateField("Until", validators=[InputRequired()])
+    starts_on = DateField(_l("From"), validators=[InputRequired()])
+    ends_on = DateField(_l("Until"), validators=[InputRequired()])
 
 
 class PlotRequestForm(BaseForm):
     min_size = FloatField(
-        "Smallest size that would do (optional)",
+        _l("Smallest size that would do (optional)"),
         validators=[
             Optional(),
-            NumberRange(min=0.01, max=100000, message="The size must be more than 0."),
+            NumberRange(
+                min=0.01, max=100000, message=_l("The size must be more than 0.")
+            ),
         ],
     )
     needs_accessible = BooleanField(
-        "I need an accessible (raised, wheelchair-height) bed"
+        _l("I need an accessible (raised, wheelchair-height) bed")
     )
     notes = StringField(
-        "Anything the coordinators should know (optional)",
+        _l("Anything the coordinators should know (optional)"),
         filters=[strip],
         validators=[Optional(), Length(max=500)],
     )
@@ -187,8 +201,8 @@ class PlotRequestForm(BaseForm):
 
 class RenewalForm(BaseForm):
     season_name = StringField(
-        "Next season", filters=[strip], validators=[DataRequired(), Length(max=40)]
+        _l("Next season"), filters=[strip], validators=[DataRequired(), Length(max=40)]
     )
-    starts_on = DateField("Starts", validators=[InputRequired()])
-    ends_on = DateField("Ends", validators=[InputRequired()])
-    deadline = DateField("Renew by", validators=[InputRequired()])
+    starts_on = DateField(_l("Starts"), validators=[InputRequired()])
+    ends_on = DateField(_l("Ends"), validators=[InputRequired()])
+    deadline = DateField(_l("Renew by"), validators=[InputRequired()])

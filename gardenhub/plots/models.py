@@ -18,6 +18,7 @@ from gardenhub.accounts.models import User
 from gardenhub.db import UTCDateTime, utcnow
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
+from gardenhub.i18n import _
 
 
 class PlotKind(StrEnum):
@@ -29,10 +30,10 @@ class PlotKind(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "raised_bed": "Raised bed",
-            "in_ground": "In-ground",
-            "accessible": "Accessible bed",
-            "communal": "Communal",
+            "raised_bed": _("Raised bed"),
+            "in_ground": _("In-ground"),
+            "accessible": _("Accessible bed"),
+            "communal": _("Communal"),
         }[self.value]
 
 
@@ -41,6 +42,15 @@ class PlotStatus(StrEnum):
     assigned = "assigned"
     reserved = "reserved"  # held: an open offer, or kept back by a coordinator
     inactive = "inactive"
+
+    @property
+    def label(self) -> str:
+        return {
+            "available": _("available"),
+            "assigned": _("assigned"),
+            "reserved": _("reserved"),
+            "inactive": _("inactive"),
+        }[self.value]
 
 
 class Plot(db.Model):
@@ -88,6 +98,10 @@ class Plot(db.Model):
     def kind_label(self) -> str:
         return PlotKind(self.kind).label
 
+    @property
+    def status_label(self) -> str:
+        return PlotStatus(self.status).label
+
     def overlaps(self, x: int, y: int, width: int, height: int) -> bool:
         return (
             x < self.x + self.width
@@ -101,6 +115,10 @@ class FeeStatus(StrEnum):
     due = "due"
     paid = "paid"
     waived = "waived"  # confidential: only garden coordinators and admins see it
+
+    @property
+    def label(self) -> str:
+        return {"due": _("due"), "paid": _("paid"), "waived": _("waived")}[self.value]
 
 
 class PlotAssignment(db.Model):
@@ -146,6 +164,17 @@ class RequestStatus(StrEnum):
     withdrawn = "withdrawn"
     lapsed = "lapsed"
 
+    @property
+    def label(self) -> str:
+        """As in "Request withdrawn" on My plot."""
+        return {
+            "waiting": _("Request waiting"),
+            "offered": _("Request offered"),
+            "accepted": _("Request accepted"),
+            "withdrawn": _("Request withdrawn"),
+            "lapsed": _("Request lapsed"),
+        }[self.value]
+
 
 ACTIVE_REQUEST_SQL = "status in ('waiting', 'offered')"
 
@@ -189,6 +218,10 @@ class PlotRequest(db.Model):
     def is_active(self) -> bool:
         return self.status in (RequestStatus.waiting, RequestStatus.offered)
 
+    @property
+    def status_label(self) -> str:
+        return RequestStatus(self.status).label
+
     def matches(self, plot: Plot) -> bool:
         if plot.kind == PlotKind.communal:
             return False
@@ -202,6 +235,15 @@ class OfferStatus(StrEnum):
     accepted = "accepted"
     declined = "declined"
     expired = "expired"
+
+    @property
+    def label(self) -> str:
+        return {
+            "open": _("open"),
+            "accepted": _("accepted"),
+            "declined": _("declined"),
+            "expired": _("expired"),
+        }[self.value]
 
 
 OPEN_OFFER_SQL = "status = 'open'"

@@ -17,6 +17,7 @@ from gardenhub.db import lock
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
+from gardenhub.i18n import _
 from gardenhub.notifications import services as notifications
 from gardenhub.plots.models import (
     FeeStatus,
@@ -72,18 +73,21 @@ def current_season(garden: Garden, today: date) -> Season:
 
 def _check_shape(garden: Garden, data: PlotData, *, ignore: Plot | None = None) -> None:
     if data.size <= 0:
-        raise PlotError("The size must be more than 0.", field="size")
+        raise PlotError(_("The size must be more than 0."), field="size")
     if data.fee_cents is not None and data.fee_cents < 0:
-        raise PlotError("The fee cannot be negative.", field="fee")
+        raise PlotError(_("The fee cannot be negative."), field="fee")
     if data.kind not in set(PlotKind):
-        raise PlotError("Pick a kind from the list.", field="kind")
+        raise PlotError(_("Pick a kind from the list."), field="kind")
     if (
         data.x + data.width > garden.map_width
         or data.y + data.height > garden.map_height
     ):
         raise PlotError(
-            f"The plot must fit on the map ({garden.map_width} × "
-            f"{garden.map_height} units).",
+            _(
+                "The plot must fit on the map (%(width)s × %(height)s units).",
+                width=garden.map_width,
+                height=garden.map_height,
+            ),
             field="x",
         )
     for other in db.session.scalars(select(Plot).where(Plot.garden_id == garden.id)):
@@ -91,11 +95,13 @@ def _check_shape(garden: Garden, data: PlotData, *, ignore: Plot | None = None) 
             continue
         if other.label.lower() == data.label.lower():
             raise PlotError(
-                f"This garden already has a plot {other.label}.", field="label"
+                _("This garden already has a plot %(label)s.", label=other.label),
+                field="label",
             )
         if other.overlaps(data.x, data.y, data.width, data.height):
             raise PlotError(
-                f"That spot overlaps plot {other.label} on the map.", field="x"
+                _("That spot overlaps plot %(label)s on the map.", label=other.label),
+                field="x",
             )
 
 
@@ -127,9 +133,9 @@ def block_labels(rows: str, first: int, last: int) -> list[tuple[int, str, int]]
     elif len(rows) == 1 and rows in string.ascii_uppercase:
         letters = rows
     else:
-        raise PlotError("Give rows as one letter or a range like A-D.", field="rows")
+        raise PlotError(_("Give rows as one letter or a range like A-D."), field="rows")
     if not 1 <= first <= last <= 99:
-        raise PlotError("Give numbers like 1 to 10.", field="last")
+        raise PlotError(_("Give numbers like 1 to 10."), field="last")
     return [
         (r, letter, n)
         for r, letter in enumerate(letters)
@@ -163,7 +169,7 @@ def create_block(garden: Garden, block: BlockData, *, actor) -> list[Plot]:
     labels = block_labels(block.rows, block.first, block.last)
     garden = lock(garden)
     if len(labels) > 400:
-        raise PlotError("At most 400 plots at a time.", field="rows")
+        raise PlotError(_("At most 400 plots at a time."), field="rows")
     created = []
     for row, letter, number in labels:
         data = PlotData(
@@ -199,11 +205,21 @@ def set_status(plot: Plot, status: str, *, actor, now: datetime) -> None:
     or one with an open offer, keeps its status. Plots are never deleted."""
     plot = lock(plot)
     if status not in (PlotStatus.available, PlotStatus.reserved, PlotStatus.inactive):
-        raise PlotError("Pick available, reserved or inactive.")
+        raise PlotError(_("Pick available, reserved or inactive."))
     if holder_now(plot, local_today(plot.garden.timezone, now)) is not None:
-        raise PlotError(f"Plot {plot.label} is assigned; end the assignment first.")
+        raise PlotError(
+            _(
+                "Plot %(label)s is assigned; end the assignment first.",
+                label=plot.label,
+            )
+        )
     if open_offer(plot) is not None:
-        raise PlotError(f"Plot {plot.label} has an open offer; wait for the answer.")
+        raise PlotError(
+            _(
+                "Plot %(label)s has an open offer; wait for the answer.",
+                label=plot.label,
+            )
+        )
     plot.status = status
     audit.record(actor, f"plot.{status}", plot)
 
@@ -243,11 +259,16 @@ def assign(
     """
     plot = lock(plot)
     if season.ends_on < season.starts_on:
-        raise PlotError("The season must end after it starts.", field="ends_on")
+        raise PlotError(_("The season must end after it starts."), field="ends_on")
     if plot.status == PlotStatus.inactive:
-        raise PlotError(f"Plot {plot.label} is inactive.")
+        raise PlotError(_("Plot %(label)s is inactive.", label=plot.label))
     if plot.status == PlotStatus.reserved and not allow_reserved and open_offer(plot):
-        raise PlotError(f"Plot {plot.label} is offered to someone on the waitlist.")
+        raise PlotError(
+            _(
+                "Plot %(label)s is offered to someone on the waitlist.",
+                label=plot.label,
+            )
+        )
     clash = db.session.scalars(
         select(PlotAssignment).where(
             PlotAssignment.plot_id == plot.id,
@@ -258,7 +279,11 @@ def assign(
     ).first()
     if clash is not None:
         raise PlotError(
-            f"Plot {plot.label} is already assigned for {clash.season_name}."
+            _(
+                "Plot %(label)s is already assigned for %(season)s.",
+                label=plot.label,
+                season=clash.season_name,
+            )
         )
     assignment = PlotAssignment(
         plot=plot,
@@ -286,7 +311,9 @@ def assign_to(
         select(User).where(User.email == email.strip().lower(), User.is_active)
     ).first()
     if gardener is None or gardener.is_guest:
-        raise PlotError("Nobody with an active account has that email.", field="email")
+        raise PlotError(
+            _("Nobody with an active account has that email."), field="email"
+        )
     return assign(plot, gardener, season, actor=actor, now=now)
 
 
@@ -294,7 +321,7 @@ def end_assignment(assignment: PlotAssignment, *, actor, now: datetime) -> None:
     """End it early (the gardener gives the plot up); the plot becomes available."""
     plot = lock(assignment.plot)
     if not assignment.is_active:
-        raise PlotError("This assignment has already ended.")
+        raise PlotError(_("This assignment has already ended."))
     today = local_today(plot.garden.timezone, now)
     assignment.ended_at = now
     assignment.ends_on = max(min(assignment.ends_on, today), assignment.starts_on)
@@ -316,9 +343,9 @@ def _future_holder(plot: Plot, today: date) -> PlotAssignment | None:
 
 def set_fee_status(assignment: PlotAssignment, status: str, *, actor) -> None:
     if not assignment.plot.fee_cents:
-        raise PlotError("This plot has no fee.")
+        raise PlotError(_("This plot has no fee."))
     if status not in set(FeeStatus):
-        raise PlotError("Pick due, paid or waived.")
+        raise PlotError(_("Pick due, paid or waived."))
     assignment.fee_status = status
     audit.record(actor, "plot.fee", assignment.plot, status)
 
@@ -332,9 +359,9 @@ def fee_label(viewer, assignment: PlotAssignment) -> str:
     if status == FeeStatus.waived:
         garden = assignment.plot.garden
         if garden.can_manage(viewer) or viewer.id == assignment.gardener_id:
-            return "waived"
-        return "cleared"
-    return "cleared" if status == FeeStatus.paid else "due"
+            return FeeStatus.waived.label
+        return _("cleared")
+    return _("cleared") if status == FeeStatus.paid else FeeStatus.due.label
 
 
 # Renewals -------------------------------------------------------------------
@@ -345,12 +372,12 @@ def open_renewals(
 ) -> None:
     """Gardeners of the current season may renew for `next_season` until `deadline`."""
     if deadline < today:
-        raise PlotError("The deadline must not be in the past.", field="deadline")
+        raise PlotError(_("The deadline must not be in the past."), field="deadline")
     if next_season.ends_on < next_season.starts_on:
-        raise PlotError("The next season must end after it starts.", field="ends_on")
+        raise PlotError(_("The next season must end after it starts."), field="ends_on")
     if deadline >= next_season.starts_on:
         raise PlotError(
-            "The deadline must be before the next season starts.", field="deadline"
+            _("The deadline must be before the next season starts."), field="deadline"
         )
     garden.renewal_deadline = deadline
     garden.next_season_name = next_season.name
@@ -398,13 +425,15 @@ def renewable(assignment: PlotAssignment, today: date) -> bool:
 def renew(assignment: PlotAssignment, *, person, now: datetime) -> PlotAssignment:
     """The gardener keeps their plot for the next season (before the deadline)."""
     if assignment.gardener_id != person.id:
-        raise PlotError("Only the gardener can renew their plot.")
+        raise PlotError(_("Only the gardener can renew their plot."))
     garden = assignment.plot.garden
     today = local_today(garden.timezone, now)
     if not renewable(assignment, today):
         raise PlotError(
-            "Renewals for this plot are not open (or the deadline has "
-            "passed). Ask a coordinator."
+            _(
+                "Renewals for this plot are not open (or the deadline has "
+                "passed). Ask a coordinator."
+            )
         )
     renewed = assign(
         assignment.plot, person, next_season(garden), actor=person, now=now
@@ -419,9 +448,9 @@ def close_renewals(garden: Garden, *, actor, now: datetime) -> list[Plot]:
     season (their gardeners keep them until the current season ends)."""
     season = next_season(garden)
     if season is None:
-        raise PlotError("Renewals are not open.")
+        raise PlotError(_("Renewals are not open."))
     if local_today(garden.timezone, now) <= garden.renewal_deadline:
-        raise PlotError("Wait until the deadline has passed.")
+        raise PlotError(_("Wait until the deadline has passed."))
     freed = []
     for plot in db.session.scalars(
         select(Plot).where(

@@ -13,6 +13,7 @@ from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.formfields import bounded_id
 from gardenhub.gardens.models import Garden
+from gardenhub.i18n import _, format_day, ngettext
 from gardenhub.outcomes import committed, refused, status
 from gardenhub.plots import queries, services, waitlist
 from gardenhub.plots.forms import (
@@ -53,7 +54,9 @@ def new(slug: str):
     form = PlotForm()
     if form.validate_on_submit():
         data = form.to_data()
-        with committed(form, success=f"Plot {data.label} is on the map.") as saved:
+        with committed(
+            form, success=_("Plot %(label)s is on the map.", label=data.label)
+        ) as saved:
             services.create_plot(garden, data, actor=current_user)
         if saved:
             return redirect(url_for("gardens.show", slug=garden.slug))
@@ -72,7 +75,14 @@ def block(slug: str):
         with committed(form) as saved:
             made = services.create_block(garden, form.to_data(), actor=current_user)
         if saved:
-            flash(f"{len(made)} plots are on the map.", "success")
+            flash(
+                ngettext(
+                    "%(num)d plot is on the map.",
+                    "%(num)d plots are on the map.",
+                    len(made),
+                ),
+                "success",
+            )
             return redirect(url_for("gardens.show", slug=garden.slug))
     return render_template("plots/block.html", form=form, garden=garden), status(form)
 
@@ -113,7 +123,9 @@ def edit(plot_id: int):
         obj=plot, fee=Decimal(plot.fee_cents) / 100 if plot.fee_cents else None
     )
     if form.validate_on_submit():
-        with committed(form, success=f"Plot {plot.label} is saved.") as saved:
+        with committed(
+            form, success=_("Plot %(label)s is saved.", label=plot.label)
+        ) as saved:
             services.update_plot(plot, form.to_data(), actor=current_user)
         if saved:
             return redirect(url_for("plots.show", plot_id=plot.id))
@@ -127,7 +139,12 @@ def edit(plot_id: int):
 def set_status(plot_id: int):
     plot = manageable(db.get_or_404(Plot, plot_id))
     chosen = request.form.get("status", "")
-    with committed(success=f"Plot {plot.label} is {chosen}."):
+    done = {
+        "available": _("Plot %(label)s is available.", label=plot.label),
+        "reserved": _("Plot %(label)s is reserved.", label=plot.label),
+        "inactive": _("Plot %(label)s is inactive.", label=plot.label),
+    }.get(chosen)  # anything else is refused by the service
+    with committed(success=done):
         services.set_status(plot, chosen, actor=current_user, now=utcnow())
     return redirect(url_for("plots.show", plot_id=plot.id))
 
@@ -151,7 +168,11 @@ def assign(plot_id: int):
             )
         if done:
             flash(
-                f"Plot {plot.label} is assigned to {made.gardener.display_name}.",
+                _(
+                    "Plot %(label)s is assigned to %(name)s.",
+                    label=plot.label,
+                    name=made.gardener.display_name,
+                ),
                 "success",
             )
     return redirect(url_for("plots.show", plot_id=plot.id))
@@ -161,7 +182,7 @@ def assign(plot_id: int):
 @coordinator_required
 def end(assignment_id: int):
     assignment = manageable(db.get_or_404(PlotAssignment, assignment_id))
-    with committed(success="The assignment has ended; the plot is available."):
+    with committed(success=_("The assignment has ended; the plot is available.")):
         services.end_assignment(assignment, actor=current_user, now=utcnow())
     return redirect(url_for("plots.show", plot_id=assignment.plot_id))
 
@@ -170,7 +191,7 @@ def end(assignment_id: int):
 @coordinator_required
 def fee(assignment_id: int):
     assignment = manageable(db.get_or_404(PlotAssignment, assignment_id))
-    with committed(success="The fee is recorded."):
+    with committed(success=_("The fee is recorded.")):
         services.set_fee_status(
             assignment, request.form.get("fee_status", ""), actor=current_user
         )
@@ -183,7 +204,11 @@ def renew(assignment_id: int):
     assignment = db.get_or_404(PlotAssignment, assignment_id)
     if assignment.gardener_id != current_user.id:
         abort(403)
-    with committed(success=f"Plot {assignment.plot.label} is yours next season too."):
+    with committed(
+        success=_(
+            "Plot %(label)s is yours next season too.", label=assignment.plot.label
+        )
+    ):
         services.renew(assignment, person=current_user, now=utcnow())
     return redirect(url_for("plots.my_plot"))
 
@@ -201,8 +226,11 @@ def renewals(slug: str):
         )
         with committed(
             form,
-            success=f"Renewals for {season.name} are open until "
-            f"{form.deadline.data:%d %b %Y}.",
+            success=_(
+                "Renewals for %(season)s are open until %(day)s.",
+                season=season.name,
+                day=format_day(form.deadline.data, "short"),
+            ),
         ) as opened:
             services.open_renewals(
                 garden, season, form.deadline.data, actor=current_user, today=today
@@ -219,7 +247,9 @@ def renewals(slug: str):
 @coordinator_required
 def close_renewals(slug: str):
     garden = manageable(find_or_404(Garden, slug))
-    with committed(success="Renewals are closed; plots nobody renewed are available."):
+    with committed(
+        success=_("Renewals are closed; plots nobody renewed are available.")
+    ):
         services.close_renewals(garden, actor=current_user, now=utcnow())
     return redirect(url_for("plots.renewals", slug=garden.slug))
 
@@ -244,8 +274,10 @@ def offer(plot_id: int):
     chosen = bounded_id(request.form.get("request_id"))
     target = db.session.get(PlotRequest, chosen) if chosen else None
     with committed(
-        success=f"Plot {plot.label} is offered; the answer is due within the "
-        "response window."
+        success=_(
+            "Plot %(label)s is offered; the answer is due within the response window.",
+            label=plot.label,
+        )
     ):
         waitlist.offer(plot, target, actor=current_user, now=utcnow())
     return redirect(url_for("plots.show", plot_id=plot.id))
@@ -269,8 +301,12 @@ def request_plot(slug: str):
             )
         if joined:
             flash(
-                f"You are on the waitlist for {garden.name}: number "
-                f"{waitlist.position(made)} in line.",
+                _(
+                    "You are on the waitlist for %(garden)s: number %(position)s "
+                    "in line.",
+                    garden=garden.name,
+                    position=waitlist.position(made),
+                ),
                 "success",
             )
             return redirect(url_for("plots.my_plot"))
@@ -288,7 +324,7 @@ def _own_request_or_403(request_id: int) -> PlotRequest:
 @login_required
 def withdraw(request_id: int):
     found = _own_request_or_403(request_id)
-    with committed(success="You have left the waitlist."):
+    with committed(success=_("You have left the waitlist.")):
         waitlist.withdraw(found, person=current_user, now=utcnow())
     return redirect(url_for("plots.my_plot"))
 
@@ -297,7 +333,7 @@ def withdraw(request_id: int):
 @login_required
 def still_interested(request_id: int):
     found = _own_request_or_403(request_id)
-    with committed(success="Thanks: your place on the waitlist is kept."):
+    with committed(success=_("Thanks: your place on the waitlist is kept.")):
         waitlist.still_interested(found, person=current_user, now=utcnow())
     return redirect(url_for("plots.my_plot"))
 
@@ -317,7 +353,9 @@ def accept(offer_id: int):
     # Two steps: an offer past its deadline moves on whatever happens next.
     with committed():
         waitlist.pass_on_if_expired(found, now=now)
-    with committed(success=f"Plot {found.plot.label} is yours. Happy gardening!"):
+    with committed(
+        success=_("Plot %(label)s is yours. Happy gardening!", label=found.plot.label)
+    ):
         waitlist.accept(found, person=current_user, now=now)
     return redirect(url_for("plots.my_plot"))
 
@@ -327,7 +365,7 @@ def accept(offer_id: int):
 def decline(offer_id: int):
     found = _own_offer_or_403(offer_id)
     with committed(
-        success="Declined. You keep your place for a plot that suits you better."
+        success=_("Declined. You keep your place for a plot that suits you better.")
     ):
         waitlist.decline(found, person=current_user, now=utcnow())
     return redirect(url_for("plots.my_plot"))
@@ -354,6 +392,9 @@ def _describe_plots(viewer, ids: list[int]) -> dict:
         select(Plot).options(joinedload(Plot.garden)).where(Plot.id.in_(ids))
     )
     return {
-        p.id: (f"Plot {p.label}, {p.garden.name}", url_for("plots.show", plot_id=p.id))
+        p.id: (
+            _("Plot %(label)s, %(garden)s", label=p.label, garden=p.garden.name),
+            url_for("plots.show", plot_id=p.id),
+        )
         for p in found
     }

@@ -20,6 +20,7 @@ from gardenhub.db import lock
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
+from gardenhub.i18n import _, speaking
 from gardenhub.notifications import services as notifications
 from gardenhub.plots.models import (
     OfferStatus,
@@ -41,6 +42,11 @@ def _config(key: str) -> int:
     return current_app.config[key]
 
 
+def _speaking_to(request: PlotRequest):
+    """A lapse reason is stored in the requester's language (as their emails)."""
+    return speaking(request.requester.language or request.garden.language)
+
+
 def request_plot(
     garden: Garden,
     person,
@@ -53,7 +59,7 @@ def request_plot(
     """Join the garden's plot waitlist. Raises WaitlistError on a second active
     request for the same garden (the database refuses it too)."""
     if min_size is not None and min_size <= 0:
-        raise WaitlistError("The size must be more than 0.", field="min_size")
+        raise WaitlistError(_("The size must be more than 0."), field="min_size")
     lock(garden)
     existing = db.session.scalars(
         select(PlotRequest).where(
@@ -63,7 +69,7 @@ def request_plot(
         )
     ).first()
     if existing is not None:
-        raise WaitlistError("You are already on this garden's waitlist.")
+        raise WaitlistError(_("You are already on this garden's waitlist."))
     request = PlotRequest(
         garden=garden,
         requester=person,
@@ -131,9 +137,9 @@ def withdraw(request: PlotRequest, *, person, now: datetime) -> None:
     lock(request.garden)
     db.session.refresh(request)
     if request.requester_id != person.id:
-        raise WaitlistError("This is someone else's request.")
+        raise WaitlistError(_("This is someone else's request."))
     if not request.is_active:
-        raise WaitlistError("This request is already closed.")
+        raise WaitlistError(_("This request is already closed."))
     offer = _open_offer_of(request)
     request.status = RequestStatus.withdrawn
     request.closed_at = now
@@ -144,7 +150,7 @@ def withdraw(request: PlotRequest, *, person, now: datetime) -> None:
 
 def still_interested(request: PlotRequest, *, person, now: datetime) -> None:
     if request.requester_id != person.id or not request.is_active:
-        raise WaitlistError("This request is not yours or is closed.")
+        raise WaitlistError(_("This request is not yours or is closed."))
     request.confirmed_at = now
 
 
@@ -162,17 +168,23 @@ def offer(
         db.session.refresh(request)
     if plot.status not in (PlotStatus.available,):
         raise WaitlistError(
-            f"Plot {plot.label} is not available (it is {plot.status})."
+            _(
+                "Plot %(label)s is not available (it is %(status)s).",
+                label=plot.label,
+                status=plot.status_label,
+            )
         )
     if open_offer(plot) is not None:
-        raise WaitlistError(f"Plot {plot.label} is already offered to someone.")
+        raise WaitlistError(
+            _("Plot %(label)s is already offered to someone.", label=plot.label)
+        )
     request = request or suggest(plot)
     if request is None:
-        raise WaitlistError("Nobody waiting matches this plot.")
+        raise WaitlistError(_("Nobody waiting matches this plot."))
     if request.garden_id != plot.garden_id or request.status != RequestStatus.waiting:
-        raise WaitlistError("That request is not waiting for this garden.")
+        raise WaitlistError(_("That request is not waiting for this garden."))
     if not request.matches(plot):
-        raise WaitlistError("This plot does not suit that request (size or access).")
+        raise WaitlistError(_("This plot does not suit that request (size or access)."))
     return _make_offer(plot, request, actor=actor, now=now)
 
 
@@ -224,13 +236,18 @@ def accept(made: PlotOffer, *, person, now: datetime):
     db.session.refresh(made)
     request = made.request
     if request.requester_id != person.id:
-        raise WaitlistError("This offer is for someone else.")
+        raise WaitlistError(_("This offer is for someone else."))
     if made.status == OfferStatus.expired or (
         made.status == OfferStatus.open and made.expires_at <= now
     ):
-        raise WaitlistError("This offer has expired and passed to the next person.")
+        raise WaitlistError(_("This offer has expired and passed to the next person."))
     if made.status != OfferStatus.open:
-        raise WaitlistError(f"This offer is no longer open (it was {made.status}).")
+        raise WaitlistError(
+            _(
+                "This offer is no longer open (it was %(status)s).",
+                status=OfferStatus(made.status).label,
+            )
+        )
     made.status = OfferStatus.accepted
     made.responded_at = now
     request.status = RequestStatus.accepted
@@ -252,9 +269,9 @@ def decline(made: PlotOffer, *, person, now: datetime) -> None:
     lock(made.plot.garden)
     db.session.refresh(made)
     if made.request.requester_id != person.id:
-        raise WaitlistError("This offer is for someone else.")
+        raise WaitlistError(_("This offer is for someone else."))
     if made.status != OfferStatus.open:
-        raise WaitlistError("This offer is no longer open.")
+        raise WaitlistError(_("This offer is no longer open."))
     made.request.status = RequestStatus.waiting
     _close_offer(made, OfferStatus.declined, now)
     _offer_next(made.plot, now=now, actor=None)
@@ -266,7 +283,8 @@ def _expire(made: PlotOffer, now: datetime) -> None:
     if request.missed_offers >= _config("PLOT_MISSED_OFFERS_LIMIT"):
         request.status = RequestStatus.lapsed
         request.closed_at = now
-        request.lapse_reason = "No answer to two offers."
+        with _speaking_to(request):
+            request.lapse_reason = _("No answer to two offers.")
     else:
         request.status = RequestStatus.waiting
     _close_offer(made, OfferStatus.expired, now)
@@ -291,5 +309,6 @@ def expire_offers(*, now: datetime) -> int:
     ):
         request.status = RequestStatus.lapsed
         request.closed_at = now
-        request.lapse_reason = "Not confirmed for a long time."
+        with _speaking_to(request):
+            request.lapse_reason = _("Not confirmed for a long time.")
     return len(expired)

@@ -24,6 +24,7 @@ from gardenhub.accounts.models import User
 from gardenhub.db import lock
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
+from gardenhub.i18n import _
 from gardenhub.notifications import services as notifications
 from gardenhub.projects.models import (
     BELONGING,
@@ -98,11 +99,13 @@ def _check_may_come_back(found: Membership | None) -> None:
     if found is None:
         return
     if found.belongs:
-        raise MembershipError("You are already a member of this project.")
+        raise MembershipError(_("You are already a member of this project."))
     if found.status == MemberStatus.removed:
         raise MembershipError(
-            "A coordinator has taken you off this project. If you would like to "
-            "come back, please talk to them."
+            _(
+                "A coordinator has taken you off this project. If you would like "
+                "to come back, please talk to them."
+            )
         )
 
 
@@ -137,9 +140,9 @@ def join(project: Project, person, *, now: datetime) -> Membership:
     that is by request or by invitation, or for someone already in it."""
     if project.join_mode != JoinMode.open:
         raise MembershipError(
-            "This project is by invitation: ask a coordinator for a link."
+            _("This project is by invitation: ask a coordinator for a link.")
             if project.join_mode == JoinMode.invitation
-            else "This project welcomes people by request: ask to join."
+            else _("This project welcomes people by request: ask to join.")
         )
     _check_may_come_back(membership_of(project, person))
     joined = _become_member(project, person, now=now)
@@ -164,15 +167,17 @@ def ask(project: Project, person, *, note: str | None, now: datetime) -> Members
     already asked, removed, or a note over the limit."""
     if project.join_mode == JoinMode.invitation:
         raise MembershipError(
-            "This project is by invitation: ask a coordinator for a link."
+            _("This project is by invitation: ask a coordinator for a link.")
         )
     if note and len(note) > MAX_NOTE:
-        raise MembershipError(f"Keep the note to {MAX_NOTE} characters.", field="note")
+        raise MembershipError(
+            _("Keep the note to %(max)s characters.", max=MAX_NOTE), field="note"
+        )
     found = membership_of(project, person)
     _check_may_come_back(found)
     if found is not None and found.status == MemberStatus.requested:
         raise MembershipError(
-            "You have already asked to join; a coordinator will answer soon."
+            _("You have already asked to join; a coordinator will answer soon.")
         )
     if project.join_mode == JoinMode.open:
         return join(project, person, now=now)
@@ -201,9 +206,9 @@ def withdraw(found: Membership, *, person, now: datetime) -> None:
     """Take back a request before anyone answered it."""
     lock(found)
     if found.user_id != person.id:
-        raise MembershipError("This is someone else's request.")
+        raise MembershipError(_("This is someone else's request."))
     if found.status != MemberStatus.requested:
-        raise MembershipError("This request has already been answered.")
+        raise MembershipError(_("This request has already been answered."))
     _set_status(found, MemberStatus.left)
     found.ended_at = now
 
@@ -215,7 +220,7 @@ def decide(found: Membership, *, approve: bool, actor, now: datetime) -> None:
     lock(found)
     if found.status != MemberStatus.requested:
         raise MembershipError(
-            "This request was withdrawn or has already been answered."
+            _("This request was withdrawn or has already been answered.")
         )
     if approve:
         _become_member(found.project, found.user, now=now)
@@ -239,9 +244,9 @@ def leave(found: Membership, *, person, now: datetime) -> None:
     their seats on members-only workdays)."""
     lock(found)
     if found.user_id != person.id:
-        raise MembershipError("This is someone else's membership.")
+        raise MembershipError(_("This is someone else's membership."))
     if not found.belongs:
-        raise MembershipError("You are not a member of this project.")
+        raise MembershipError(_("You are not a member of this project."))
     _set_status(found, MemberStatus.left)
     found.ended_at = now
     found.paused_until = None
@@ -260,12 +265,12 @@ def pause(
     Ends on `until`, or on resume. Nothing is deleted."""
     lock(found)
     if found.user_id != person.id:
-        raise MembershipError("This is someone else's membership.")
+        raise MembershipError(_("This is someone else's membership."))
     if found.status != MemberStatus.member:
-        raise MembershipError("Only an active membership can be paused.")
+        raise MembershipError(_("Only an active membership can be paused."))
     today = local_today(found.project.timezone, now)
     if until is not None and until <= today:
-        raise MembershipError("Pick a date after today, or none.", field="until")
+        raise MembershipError(_("Pick a date after today, or none."), field="until")
     _set_status(found, MemberStatus.paused)
     found.paused_until = until
 
@@ -273,9 +278,9 @@ def pause(
 def resume(found: Membership, *, person) -> None:
     lock(found)
     if found.user_id != person.id:
-        raise MembershipError("This is someone else's membership.")
+        raise MembershipError(_("This is someone else's membership."))
     if found.status != MemberStatus.paused:
-        raise MembershipError("This membership is not paused.")
+        raise MembershipError(_("This membership is not paused."))
     _set_status(found, MemberStatus.member)
     found.paused_until = None
 
@@ -321,10 +326,10 @@ def remove(found: Membership, *, actor, now: datetime) -> None:
     without naming anyone."""
     lock(found)
     if not found.belongs:
-        raise MembershipError("This person is not a member.")
+        raise MembershipError(_("This person is not a member."))
     if found.project.is_coordinated_by(found.user):
         raise MembershipError(
-            "Coordinators stay members; take them off the coordinators first."
+            _("Coordinators stay members; take them off the coordinators first.")
         )
     _set_status(found, MemberStatus.removed)
     found.ended_at = now
@@ -336,7 +341,7 @@ def remove(found: Membership, *, actor, now: datetime) -> None:
 
 def set_welcomes_newcomers(found: Membership, *, person, welcomes: bool) -> None:
     if found.user_id != person.id or not found.belongs:
-        raise MembershipError("Only members can offer to welcome newcomers.")
+        raise MembershipError(_("Only members can offer to welcome newcomers."))
     found.welcomes_newcomers = welcomes
 
 
@@ -356,11 +361,13 @@ def create_invite(
     and the secret, which is shown once; only its hash is kept."""
     if not 1 <= days <= MAX_INVITE_DAYS:
         raise MembershipError(
-            f"An invitation lasts 1 to {MAX_INVITE_DAYS} days.", field="days"
+            _("An invitation lasts 1 to %(max)s days.", max=MAX_INVITE_DAYS),
+            field="days",
         )
     if not 1 <= max_uses <= MAX_INVITE_USES:
         raise MembershipError(
-            f"An invitation is for 1 to {MAX_INVITE_USES} people.", field="max_uses"
+            _("An invitation is for 1 to %(max)s people.", max=MAX_INVITE_USES),
+            field="max_uses",
         )
     secret = tokens.new_secret()
     invite = Invite(
@@ -380,7 +387,7 @@ def create_invite(
 
 def revoke_invite(invite: Invite, *, actor, now: datetime) -> None:
     if invite.revoked_at is not None:
-        raise MembershipError("This invitation is already revoked.")
+        raise MembershipError(_("This invitation is already revoked."))
     invite.revoked_at = now
     audit.record(actor, "invite.revoke", invite.project, invite.label)
 
@@ -395,11 +402,11 @@ def invite_for(secret: str) -> Invite | None:
 
 def why_unusable(invite: Invite, now: datetime) -> str | None:
     if invite.revoked_at is not None:
-        return "This invitation was withdrawn. Ask a coordinator for a new one."
+        return _("This invitation was withdrawn. Ask a coordinator for a new one.")
     if invite.expires_at <= now:
-        return "This invitation has expired. Ask a coordinator for a new one."
+        return _("This invitation has expired. Ask a coordinator for a new one.")
     if invite.uses >= invite.max_uses:
-        return "This invitation has been used up. Ask a coordinator for a new one."
+        return _("This invitation has been used up. Ask a coordinator for a new one.")
     return None
 
 

@@ -21,6 +21,7 @@ from gardenhub.accounts.models import Role, User
 from gardenhub.db import UTCDateTime, utcnow
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
+from gardenhub.i18n import _
 
 DEFAULT_PUBLIC_NAME = "Community garden project"
 
@@ -34,16 +35,25 @@ class JoinMode(StrEnum):
 
     @property
     def label(self) -> str:
+        """What people see for it, in the language being spoken."""
         return {
-            "open": "Open: anyone with an account can join",
-            "request": "By request: people ask, coordinators decide",
-            "invitation": "By invitation: only with an invite link",
+            "open": _("Open: anyone with an account can join"),
+            "request": _("By request: people ask, coordinators decide"),
+            "invitation": _("By invitation: only with an invite link"),
         }[self.value]
 
 
 class Visibility(StrEnum):
     public = "public"  # on public pages and feeds; anyone with an account signs up
     members = "members"  # for members only; invisible to everyone else
+
+    @property
+    def label(self) -> str:
+        """What a coordinator picks from, in the language being spoken."""
+        return {
+            "public": _("Public: listed for the neighbourhood"),
+            "members": _("For members only: nobody else sees them"),
+        }[self.value]
 
 
 class MemberStatus(StrEnum):

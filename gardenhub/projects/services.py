@@ -7,6 +7,7 @@ from gardenhub.accounts import services as accounts
 from gardenhub.accounts.models import Role, User
 from gardenhub.errors import GardenHubError
 from gardenhub.gardens.models import Garden
+from gardenhub.i18n import _
 from gardenhub.projects.models import (
     DEFAULT_PUBLIC_NAME,
     JoinMode,
@@ -40,11 +41,13 @@ class ProjectData:
 
 def _check(data: ProjectData) -> None:
     if not timezones.is_valid_zone(data.timezone):
-        raise ProjectError("Pick a time zone from the list.", field="timezone")
+        raise ProjectError(_("Pick a time zone from the list."), field="timezone")
     if data.join_mode not in set(JoinMode):
-        raise ProjectError("Pick how people join from the list.", field="join_mode")
+        raise ProjectError(_("Pick how people join from the list."), field="join_mode")
     if data.default_visibility not in set(Visibility):
-        raise ProjectError("Pick public or members only.", field="default_visibility")
+        raise ProjectError(
+            _("Pick public or members only."), field="default_visibility"
+        )
 
 
 def _vouch(project: Project, vouch: bool | None, actor: User) -> None:
@@ -97,7 +100,7 @@ def set_coordinators(project: Project, user_ids: list[int], *, actor: User) -> N
     chosen = accounts.chosen_coordinators(user_ids)
     if actor.role == Role.coordinator and actor.id not in user_ids:
         raise ProjectError(
-            "Keep yourself as a coordinator, or ask an admin to remove you.",
+            _("Keep yourself as a coordinator, or ask an admin to remove you."),
             field="coordinators",
         )
     before = {user.id for user in project.coordinators}

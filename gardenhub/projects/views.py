@@ -9,6 +9,7 @@ from gardenhub.accounts import services as accounts
 from gardenhub.csrf import token_checked_by_form
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
+from gardenhub.i18n import _
 from gardenhub.outcomes import committed, status
 from gardenhub.projects import membership, queries, services
 from gardenhub.projects.forms import CoordinatorsForm, ProjectForm
@@ -81,7 +82,10 @@ def new():
     form = ProjectForm(_gardens(), timezone="Europe/Berlin")
     if form.validate_on_submit():
         with committed(
-            form, success=f"{form.name.data} is created. Plan its first workday."
+            form,
+            success=_(
+                "%(name)s is created. Plan its first workday.", name=form.name.data
+            ),
         ) as created:
             project = services.create_project(
                 _data(form), actor=current_user, vouch=form.vouch.data
@@ -108,7 +112,9 @@ def edit(slug: str):
         coordinators=[user.id for user in project.coordinators],
     )
     if form.validate_on_submit():
-        with committed(form, success=f"{form.name.data} is saved.") as saved:
+        with committed(
+            form, success=_("%(name)s is saved.", name=form.name.data)
+        ) as saved:
             services.update_project(
                 project, _data(form), actor=current_user, vouch=form.vouch.data
             )
@@ -125,8 +131,8 @@ def set_coordinators(slug: str):
     project = manageable(find_or_404(Project, slug))
     form = CoordinatorsForm(accounts.active_coordinators())
     if not form.validate():  # the page only offers people who may coordinate
-        abort(400, "Choose coordinators from the list.")
-    with committed(success="Coordinators are saved."):
+        abort(400, _("Choose coordinators from the list."))
+    with committed(success=_("Coordinators are saved.")):
         services.set_coordinators(project, form.coordinators.data, actor=current_user)
     return redirect(url_for("projects.edit", slug=project.slug))
 

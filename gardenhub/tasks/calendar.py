@@ -4,21 +4,25 @@ from datetime import UTC, datetime, time
 
 from gardenhub.calendar.ical import FeedEvent, uid_host
 from gardenhub.config import absolute_url
+from gardenhub.i18n import _, language
 
 
 def task_event(task, person, base_url: str) -> FeedEvent:
     """A task someone is on, as an all-day event on its due date."""
     url = absolute_url("tasks.show", task_id=task.id)
     if person.is_discreet:
-        summary, description = "Garden task due", f"Details: {url}"
-        categories = ("Task",)
+        summary = _("Garden task due")
+        description = _("Details: %(url)s", url=url)
+        categories = (_("Task"),)
     else:
-        summary = f"Task due: {task.title}" + (
-            " (done)" if task.status == "done" else ""
+        summary = (
+            _("Task due: %(title)s (done)", title=task.title)
+            if task.status == "done"
+            else _("Task due: %(title)s", title=task.title)
         )
         project = task.project.name_for(task.project.includes(person))
-        description = f"{project}. Details: {url}"
-        categories = (project, "Task")
+        description = _("%(project)s. Details: %(url)s", project=project, url=url)
+        categories = (project, _("Task"))
     if task.workday is not None:
         garden, location = task.workday.garden, task.workday.place
     else:
@@ -42,4 +46,5 @@ def task_event(task, person, base_url: str) -> FeedEvent:
         geo=garden.geo if garden else None,
         categories=categories,
         colour=task.project.colour,
+        language=language(),
     )

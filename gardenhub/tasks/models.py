@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from gardenhub.accounts.models import User
 from gardenhub.db import UTCDateTime, utcnow
 from gardenhub.extensions import db
+from gardenhub.i18n import _
 from gardenhub.projects.models import Project
 from gardenhub.workdays.models import Workday
 
@@ -24,6 +25,15 @@ class Priority(StrEnum):
     low = "low"
     normal = "normal"
     high = "high"
+
+    @property
+    def label(self) -> str:
+        """What people see for it, in the language being spoken."""
+        return {
+            "low": _("Low"),
+            "normal": _("Normal"),
+            "high": _("High"),
+        }[self.value]
 
 
 OPEN_STATUSES = (TaskStatus.open, TaskStatus.in_progress)
@@ -79,6 +89,10 @@ class Task(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def priority_label(self) -> str:
+        return Priority(self.priority).label
 
     @property
     def timezone(self) -> str:

@@ -15,6 +15,7 @@ from gardenhub.accounts.models import User
 from gardenhub.db import lock
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
+from gardenhub.i18n import _, ngettext
 from gardenhub.notifications import services as notifications
 from gardenhub.projects.models import Project
 from gardenhub.tasks.models import Priority, Task, TaskAssignment, TaskStatus
@@ -62,16 +63,16 @@ def active_assignment(task: Task, person) -> TaskAssignment | None:
 
 def _check(project: Project, data: TaskData) -> None:
     if data.workday is not None and data.workday.project_id != project.id:
-        raise TaskError("Pick a workday of this project.", field="workday_id")
+        raise TaskError(_("Pick a workday of this project."), field="workday_id")
     if data.priority not in set(Priority):
-        raise TaskError("Pick a priority from the list.", field="priority")
+        raise TaskError(_("Pick a priority from the list."), field="priority")
 
 
 def create_task(project: Project, data: TaskData, *, actor, now: datetime) -> Task:
     """Raises TaskError for a due date in the past or a workday of another project."""
     _check(project, data)
     if data.due_on is not None and data.due_on < _project_today(project, now):
-        raise TaskError("The due date is in the past.", field="due_on")
+        raise TaskError(_("The due date is in the past."), field="due_on")
     task = Task(
         project=project,
         created_by_id=actor.id,
@@ -91,7 +92,12 @@ def update_task(task: Task, data: TaskData, *, actor, now: datetime) -> None:
     taken = active_count(task)
     if data.people_needed < taken:
         raise TaskError(
-            f"{taken} people are already on this task, so it needs at least {taken}.",
+            ngettext(
+                "%(num)d person is already on this task, so it needs at least %(num)d.",
+                "%(num)d people are already on this task, so it needs at least "
+                "%(num)d.",
+                taken,
+            ),
             field="people_needed",
         )
     if (
@@ -99,7 +105,7 @@ def update_task(task: Task, data: TaskData, *, actor, now: datetime) -> None:
         and data.due_on is not None
         and data.due_on < _project_today(task.project, now)
     ):
-        raise TaskError("The due date is in the past.", field="due_on")
+        raise TaskError(_("The due date is in the past."), field="due_on")
     for key, value in vars(data).items():
         setattr(task, key, value)
     task.touch(now)
@@ -115,21 +121,23 @@ def _take(task: Task, person, *, assigned_by, now: datetime) -> TaskAssignment:
     task = lock(task)
     if not task.is_open:
         raise TaskError(
-            f"This task is {task.status.replace('_', ' ')}; it cannot take more people."
+            _("This task is done; it cannot take more people.")
+            if task.status == TaskStatus.done
+            else _("This task is cancelled; it cannot take more people.")
         )
     if active_assignment(task, person) is not None:
         raise TaskError(
-            "You are already on this task."
+            _("You are already on this task.")
             if assigned_by is None
-            else f"{person.display_name} is already on this task."
+            else _("%(name)s is already on this task.", name=person.display_name)
         )
     if active_count(task) >= task.people_needed:
         raise TaskError(
-            "This task already has everyone it needs."
-            + (
-                ""
-                if assigned_by is None
-                else " Raise “people needed” first to add someone."
+            _("This task already has everyone it needs.")
+            if assigned_by is None
+            else _(
+                "This task already has everyone it needs. Raise “people needed” "
+                "first to add someone."
             )
         )
     assignment = TaskAssignment(
@@ -153,7 +161,7 @@ def claim(task: Task, person, *, now: datetime) -> TaskAssignment:
 def assign(task: Task, person, *, actor, now: datetime) -> TaskAssignment:
     """A coordinator puts someone (an active account or guest) on the task."""
     if not person.is_active:
-        raise TaskError("That account is disabled.")
+        raise TaskError(_("That account is disabled."))
     assignment = _take(task, person, assigned_by=actor, now=now)
     audit.record(actor, "task.assign", task, f"user {person.id}")
     notifications.queue(person, "task_assigned", task=task, now=now)
@@ -167,7 +175,9 @@ def assign_by_email(task: Task, email: str, *, actor, now: datetime) -> TaskAssi
         select(User).where(User.email == email.strip().lower(), User.is_active)
     ).first()
     if person is None or person.is_guest:
-        raise TaskError("Nobody with an active account has that email.", field="email")
+        raise TaskError(
+            _("Nobody with an active account has that email."), field="email"
+        )
     return assign(task, person, actor=actor, now=now)
 
 
@@ -176,9 +186,9 @@ def release(assignment: TaskAssignment, *, actor, now: datetime) -> None:
     task = lock(assignment.task)
     db.session.refresh(assignment)
     if not assignment.is_active:
-        raise TaskError("That person is no longer on this task.")
+        raise TaskError(_("That person is no longer on this task."))
     if task.status == TaskStatus.done:
-        raise TaskError("This task is done; it stays in its history as it is.")
+        raise TaskError(_("This task is done; it stays in its history as it is."))
     assignment.released_at = now
     assignment.released_by_id = actor.id
     db.session.flush()
@@ -191,9 +201,9 @@ def release(assignment: TaskAssignment, *, actor, now: datetime) -> None:
 def mark_done(task: Task, *, actor, note: str | None, now: datetime) -> None:
     """An assignee or a coordinator marks it done; done tasks stay visible."""
     if task.status == TaskStatus.cancelled:
-        raise TaskError("This task was cancelled.")
+        raise TaskError(_("This task was cancelled."))
     if task.status == TaskStatus.done:
-        raise TaskError("This task is already done.")
+        raise TaskError(_("This task is already done."))
     task.status = TaskStatus.done
     task.done_at = now
     task.done_note = note or None
@@ -203,7 +213,11 @@ def mark_done(task: Task, *, actor, note: str | None, now: datetime) -> None:
 
 def cancel(task: Task, *, actor, now: datetime) -> None:
     if task.status in (TaskStatus.done, TaskStatus.cancelled):
-        raise TaskError(f"This task is already {task.status}.")
+        raise TaskError(
+            _("This task is already done.")
+            if task.status == TaskStatus.done
+            else _("This task is already cancelled.")
+        )
     task.status = TaskStatus.cancelled
     task.touch(now)
     audit.record(actor, "task.cancel", task)
@@ -211,7 +225,7 @@ def cancel(task: Task, *, actor, now: datetime) -> None:
 
 def reopen(task: Task, *, actor, now: datetime) -> None:
     if task.is_open:
-        raise TaskError("This task is already open.")
+        raise TaskError(_("This task is already open."))
     task.status = TaskStatus.open
     task.done_at = None
     _sync_status(task)

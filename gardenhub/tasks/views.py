@@ -17,6 +17,7 @@ from gardenhub import audit
 from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.i18n import _, format_datetime
 from gardenhub.outcomes import committed, refused, status
 from gardenhub.projects import queries as project_queries
 from gardenhub.projects.models import Project
@@ -26,7 +27,6 @@ from gardenhub.slugs import find_or_404
 from gardenhub.tasks import queries, services
 from gardenhub.tasks.forms import AssignForm, DoneForm, TaskForm
 from gardenhub.tasks.models import Task, TaskAssignment, TaskStatus
-from gardenhub.i18n import format_datetime
 from gardenhub.timezones import local_today
 from gardenhub.workdays import queries as workday_queries
 from gardenhub.workdays.models import Workday
@@ -112,7 +112,7 @@ def new(slug: str):
         project, workday_id=request.args.get("workday", 0, type=int)
     )
     if form.validate_on_submit():
-        with committed(form, success="The task is on the board.") as planned:
+        with committed(form, success=_("The task is on the board.")) as planned:
             task = services.create_task(
                 project, _data(form), actor=current_user, now=utcnow()
             )
@@ -130,7 +130,7 @@ def edit(task_id: int):
     task = manageable(db.get_or_404(Task, task_id))
     form = _form_with_workdays(task.project, obj=task, workday_id=task.workday_id or 0)
     if form.validate_on_submit():
-        with committed(form, success="The task is saved.") as saved:
+        with committed(form, success=_("The task is saved.")) as saved:
             services.update_task(task, _data(form), actor=current_user, now=utcnow())
         if saved:
             return redirect(url_for("tasks.show", task_id=task.id))
@@ -167,7 +167,7 @@ def _back(task_id: int):
 @login_required
 def claim(task_id: int):
     task = _task_or_404(task_id)  # a members' task is not there for others
-    with committed(success=f"“{task.title}” is yours. Thank you!"):
+    with committed(success=_("“%(task)s” is yours. Thank you!", task=task.title)):
         services.claim(task, current_user, now=utcnow())
     return _back(task.id)
 
@@ -184,7 +184,14 @@ def assign(task_id: int):
                 task, form.email.data, actor=current_user, now=utcnow()
             )
         if done:
-            flash(f"{made.volunteer.display_name} is on “{task.title}”.", "success")
+            flash(
+                _(
+                    "%(name)s is on “%(task)s”.",
+                    name=made.volunteer.display_name,
+                    task=task.title,
+                ),
+                "success",
+            )
     return redirect(url_for("tasks.show", task_id=task.id))
 
 
@@ -197,7 +204,9 @@ def release(assignment_id: int):
         abort(403)
     mine = assignment.volunteer_id == current_user.id
     with committed(
-        success="Given back. Thanks for letting us know." if mine else "Unassigned."
+        success=_("Given back. Thanks for letting us know.")
+        if mine
+        else _("Unassigned.")
     ):
         services.release(assignment, actor=current_user, now=utcnow())
     return _back(task.id)
@@ -212,7 +221,7 @@ def done(task_id: int):
         abort(403)
     form = DoneForm()
     if not refused(form):
-        with committed(success=f"“{task.title}” is done. Well done!"):
+        with committed(success=_("“%(task)s” is done. Well done!", task=task.title)):
             services.mark_done(
                 task, actor=current_user, note=form.note.data, now=utcnow()
             )
@@ -223,7 +232,7 @@ def done(task_id: int):
 @coordinator_required
 def cancel(task_id: int):
     task = manageable(db.get_or_404(Task, task_id))
-    with committed(success="The task is cancelled; it stays in the history."):
+    with committed(success=_("The task is cancelled; it stays in the history.")):
         services.cancel(task, actor=current_user, now=utcnow())
     return redirect(url_for("tasks.show", task_id=task.id))
 
@@ -232,7 +241,7 @@ def cancel(task_id: int):
 @coordinator_required
 def reopen(task_id: int):
     task = manageable(db.get_or_404(Task, task_id))
-    with committed(success="The task is open again."):
+    with committed(success=_("The task is open again.")):
         services.reopen(task, actor=current_user, now=utcnow())
     return redirect(url_for("tasks.show", task_id=task.id))
 

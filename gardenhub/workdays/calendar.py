@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from gardenhub.calendar.ical import FeedEvent, Organizer, serialize_message, uid_host
 from gardenhub.config import absolute_url, mail_address
+from gardenhub.i18n import _, language, ngettext
 from gardenhub.workdays.models import Signup, SignupStatus
 from gardenhub.workdays.queries import WorkdaySummary
 
@@ -28,14 +29,20 @@ def public_event(summary: WorkdaySummary, base_url: str) -> FeedEvent:
     workday = summary.workday
     url = absolute_url("workdays.show", workday_id=workday.id)
     if workday.is_cancelled:
-        description = f"Cancelled. Details: {url}"
+        description = _("Cancelled. Details: %(url)s", url=url)
     elif summary.open_spots:
-        spots = "1 spot" if summary.open_spots == 1 else f"{summary.open_spots} spots"
-        description = f"{spots} open. Sign up: {url}"
+        description = ngettext(
+            "%(num)d spot open. Sign up: %(url)s",
+            "%(num)d spots open. Sign up: %(url)s",
+            summary.open_spots,
+            url=url,
+        )
     else:
-        description = f"All spots are taken; you can join the waitlist: {url}"
+        description = _(
+            "All spots are taken; you can join the waitlist: %(url)s", url=url
+        )
     if workday.is_newcomer_friendly and not workday.is_cancelled:
-        description += "\nNewcomer-friendly: first-timers are welcome."
+        description += "\n" + _("Newcomer-friendly: first-timers are welcome.")
     return FeedEvent(
         uid=f"workday-{workday.id}@{uid_host(base_url)}",
         summary=workday.public_title,
@@ -50,8 +57,9 @@ def public_event(summary: WorkdaySummary, base_url: str) -> FeedEvent:
         location=_place(workday),
         url=url,
         geo=_geo(workday),
-        categories=(workday.project.public_name, "Workday"),
+        categories=(workday.project.public_name, _("Workday")),
         colour=workday.project.colour,
+        language=language(),
     )
 
 
@@ -70,23 +78,27 @@ def private_event(
     url = absolute_url("workdays.show", workday_id=workday.id)
     waiting = signup.status in (SignupStatus.waitlisted, SignupStatus.offered)
     if person.is_discreet:
-        summary = "Garden shift"
-        description = f"Details: {url}"
-        categories = ("Workday",)
+        summary = _("Garden shift")
+        description = _("Details: %(url)s", url=url)
+        categories = (_("Workday"),)
     else:
         # Member titles and the group's name only for people who belong.
         member = workday.project.includes(person)
         summary = f"{shift.name}: {workday.title_for(member)}"
-        description = f"{workday.project.name_for(member)}. Details: {url}"
-        categories = (workday.project.name_for(member), "Workday")
+        description = _(
+            "%(project)s. Details: %(url)s",
+            project=workday.project.name_for(member),
+            url=url,
+        )
+        categories = (workday.project.name_for(member), _("Workday"))
     if workday.is_cancelled or signup.status == SignupStatus.cancelled:
         status = "CANCELLED"
     elif waiting:
         status = "TENTATIVE"
-        summary += (
-            " (waitlist)"
+        summary = (
+            _("%(summary)s (waitlist)", summary=summary)
             if signup.status == SignupStatus.waitlisted
-            else " (seat offered: confirm it)"
+            else _("%(summary)s (seat offered: confirm it)", summary=summary)
         )
     else:
         status = "CONFIRMED"
@@ -113,11 +125,17 @@ def private_event(
         categories=categories,
         colour=workday.project.colour,
         alarm=remind if status == "CONFIRMED" else None,
-        alarm_text="Garden shift soon" if person.is_discreet else f"Soon: {summary}",
+        alarm_text=(
+            _("Garden shift soon")
+            if person.is_discreet
+            else _("Soon: %(summary)s", summary=summary)
+        ),
+        language=language(),
     )
 
 
 def shift_ics(signup: Signup, person, base_url: str) -> bytes:
-    """One shift as a calendar file, for an email attachment."""
+    """One shift as a calendar file, for an email attachment, in the language
+    being spoken (the caller's `speaking(recipient's language)`)."""
     event = private_event(signup, person, base_url)
     return serialize_message(event, Organizer(mail_address()))

@@ -7,6 +7,7 @@ from wtforms import (
     Form,
     FormField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -24,8 +25,9 @@ from wtforms.validators import (
 )
 
 from gardenhub.formfields import BaseForm, DateField, IntegerField, strip
+from gardenhub.i18n import _, _l
 from gardenhub.projects.models import Visibility
-from gardenhub.workdays.models import DEFAULT_PUBLIC_TITLE
+from gardenhub.workdays.models import weekday_names
 from gardenhub.workdays.services import (
     PLANNING_YEARS_AHEAD,
     PLANNING_YEARS_BACK,
@@ -34,26 +36,23 @@ from gardenhub.workdays.services import (
 )
 
 CAPACITY_RANGE = NumberRange(
-    1, 10_000, message="Capacity must be between 1 and 10,000."
+    1, 10_000, message=_l("Capacity must be between 1 and 10,000.")
 )
-WEEKDAYS = {
-    "0": "Mon",
-    "1": "Tue",
-    "2": "Wed",
-    "3": "Thu",
-    "4": "Fri",
-    "5": "Sat",
-    "6": "Sun",
-}
+
+
+def weekday_choices() -> dict[str, str]:
+    """Monday ("0") to Sunday, named in the language of the request (Babel's
+    short day names: "Mon", "lun", "Mo")."""
+    return {str(number): name for number, name in enumerate(weekday_names("short"))}
 
 
 class ShiftRowForm(Form):
     """One shift line inside the workday form; a row with no name is ignored."""
 
-    name = StringField("Shift name", filters=[strip], validators=[Length(max=120)])
-    start = TimeField("From", validators=[Optional()])
-    end = TimeField("Until", validators=[Optional()])
-    capacity = IntegerField("People", validators=[Optional(), CAPACITY_RANGE])
+    name = StringField(_l("Shift name"), filters=[strip], validators=[Length(max=120)])
+    start = TimeField(_l("From"), validators=[Optional()])
+    end = TimeField(_l("Until"), validators=[Optional()])
+    capacity = IntegerField(_l("People"), validators=[Optional(), CAPACITY_RANGE])
 
     def validate(self, extra_validators=None):
         if not super().validate(extra_validators):
@@ -62,7 +61,7 @@ class ShiftRowForm(Form):
             return True
         missing = [f for f in (self.start, self.end, self.capacity) if f.data is None]
         for f in missing:
-            f.errors = [*f.errors, "Needed for this shift."]
+            f.errors = [*f.errors, _("Needed for this shift.")]
         return not missing
 
     def to_data(self) -> ShiftData | None:
@@ -78,58 +77,73 @@ class ShiftRowForm(Form):
 
 class WorkdayFieldsMixin:
     title = StringField(
-        "Title members see",
+        _l("Title members see"),
         filters=[strip],
         validators=[DataRequired(), Length(max=120)],
     )
     public_title = StringField(
-        "Public title",
+        _l("Public title"),
         filters=[strip],
-        default=DEFAULT_PUBLIC_TITLE,
+        # Called for each form: prefilled in the coordinator's language.
+        default=lambda: _("Community garden workday"),
         validators=[DataRequired(), Length(max=120)],
-        description="What neighbours and public calendars see. Keep it neutral "
-        "unless the group wants its name published.",
+        description=_l(
+            "What neighbours and public calendars see. Keep it neutral "
+            "unless the group wants its name published."
+        ),
     )
     description = TextAreaField(
-        "Description for members",
+        _l("Description for members"),
         filters=[strip],
         validators=[Optional(), Length(max=5000)],
     )
-    garden_id = SelectField("Garden", coerce=int, validators=[Optional()])
+    garden_id = SelectField(_l("Garden"), coerce=int, validators=[Optional()])
     location = StringField(
-        "Meeting point or address",
+        _l("Meeting point or address"),
         filters=[strip],
         validators=[Optional(), Length(max=255)],
-        description="Needed when it is not at a garden.",
+        description=_l("Needed when it is not at a garden."),
     )
     start = TimeField(
-        "Starts", validators=[InputRequired(message="When does it start?")]
+        _l("Starts"), validators=[InputRequired(message=_l("When does it start?"))]
     )
-    end = TimeField("Ends", validators=[InputRequired(message="When does it end?")])
+    end = TimeField(
+        _l("Ends"), validators=[InputRequired(message=_l("When does it end?"))]
+    )
     is_newcomer_friendly = BooleanField(
-        "Newcomer-friendly", description="First-timers are especially welcome."
+        _l("Newcomer-friendly"), description=_l("First-timers are especially welcome.")
     )
     visibility = RadioField(
-        "Who sees it",
+        _l("Who sees it"),
         default=Visibility.public,
-        choices={
-            Visibility.public: "Public: on public pages and feeds (public title "
-            "only); anyone with an account may sign up",
-            Visibility.members: "Members only: not on any public page or feed; "
-            "only members see it and sign up",
-        },
+        choices=[
+            SelectChoice(
+                Visibility.public,
+                _l(
+                    "Public: on public pages and feeds (public title "
+                    "only); anyone with an account may sign up"
+                ),
+            ),
+            SelectChoice(
+                Visibility.members,
+                _l(
+                    "Members only: not on any public page or feed; "
+                    "only members see it and sign up"
+                ),
+            ),
+        ],
     )
 
     def set_gardens(self, gardens) -> None:
-        self.garden_id.choices = {0: "Not at a garden"} | {
+        self.garden_id.choices = {0: _("Not at a garden")} | {
             g.id: g.name for g in gardens
         }
 
 
 class WorkdayForm(WorkdayFieldsMixin, BaseForm):
     day = DateField(
-        "Date",
-        validators=[InputRequired(message="Pick a date.")],
+        _l("Date"),
+        validators=[InputRequired(message=_l("Pick a date."))],
         years_back=PLANNING_YEARS_BACK,
         years_ahead=PLANNING_YEARS_AHEAD,
     )
@@ -138,77 +152,80 @@ class WorkdayForm(WorkdayFieldsMixin, BaseForm):
 
 class SeriesForm(WorkdayFieldsMixin, BaseForm):
     weekdays = SelectMultipleField(
-        "On",
-        choices=WEEKDAYS,
+        _l("On"),
         option_widget=widgets.CheckboxInput(),
         widget=widgets.ListWidget(prefix_label=False),
-        validators=[DataRequired(message="Pick at least one weekday.")],
+        validators=[DataRequired(message=_l("Pick at least one weekday."))],
     )
     interval_weeks = SelectField(
-        "Repeats",
+        _l("Repeats"),
         coerce=int,
-        choices={
-            1: "Every week",
-            2: "Every 2nd week",
-            3: "Every 3rd week",
-            4: "Every 4th week",
-        },
+        choices=[
+            SelectChoice(1, _l("Every week")),
+            SelectChoice(2, _l("Every 2nd week")),
+            SelectChoice(3, _l("Every 3rd week")),
+            SelectChoice(4, _l("Every 4th week")),
+        ],
     )
     starts_on = DateField(
-        "First date",
+        _l("First date"),
         validators=[InputRequired()],
         years_back=PLANNING_YEARS_BACK,
         years_ahead=PLANNING_YEARS_AHEAD,
     )
     ends_on = DateField(
-        "Last date",
+        _l("Last date"),
         validators=[Optional()],
         years_back=PLANNING_YEARS_BACK,
         years_ahead=PLANNING_YEARS_AHEAD,
     )
     count = IntegerField(
-        "…or number of workdays",
+        _l("…or number of workdays"),
         validators=[
             Optional(),
-            NumberRange(1, 200, message="A series has 1 to 200 workdays."),
+            NumberRange(1, 200, message=_l("A series has 1 to 200 workdays.")),
         ],
     )
     shifts = FieldList(FormField(ShiftRowForm), min_entries=3, max_entries=10)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weekdays.choices = weekday_choices()
+
 
 class EditWorkdayForm(WorkdayFieldsMixin, BaseForm):
     day = DateField(
-        "Date",
+        _l("Date"),
         validators=[InputRequired()],
-        description="Only changes when editing this workday alone.",
+        description=_l("Only changes when editing this workday alone."),
         years_back=PLANNING_YEARS_BACK,
         years_ahead=PLANNING_YEARS_AHEAD,
     )
     scope = RadioField(
-        "Apply to",
+        _l("Apply to"),
         default=Scope.this,
-        choices={
-            Scope.this: "Only this workday",
-            Scope.following: "This and following workdays",
-            Scope.all: "All upcoming workdays in the series",
-        },
+        choices=[
+            SelectChoice(Scope.this, _l("Only this workday")),
+            SelectChoice(Scope.following, _l("This and following workdays")),
+            SelectChoice(Scope.all, _l("All upcoming workdays in the series")),
+        ],
     )
 
 
 class ShiftForm(BaseForm):
     name = StringField(
-        "Shift name", filters=[strip], validators=[DataRequired(), Length(max=120)]
+        _l("Shift name"), filters=[strip], validators=[DataRequired(), Length(max=120)]
     )
-    start = TimeField("From", validators=[InputRequired()])
-    end = TimeField("Until", validators=[InputRequired()])
+    start = TimeField(_l("From"), validators=[InputRequired()])
+    end = TimeField(_l("Until"), validators=[InputRequired()])
     capacity = IntegerField(
-        "People needed", validators=[InputRequired(), CAPACITY_RANGE]
+        _l("People needed"), validators=[InputRequired(), CAPACITY_RANGE]
     )
     description = TextAreaField(
-        "What happens", filters=[strip], validators=[Optional(), Length(max=2000)]
+        _l("What happens"), filters=[strip], validators=[Optional(), Length(max=2000)]
     )
     skill = StringField(
-        "Skill or thing to bring",
+        _l("Skill or thing to bring"),
         filters=[strip],
         validators=[Optional(), Length(max=200)],
     )
@@ -226,7 +243,7 @@ class ShiftForm(BaseForm):
 
 class CancelWorkdayForm(BaseForm):
     reason = StringField(
-        "Reason (shown to members)",
+        _l("Reason (shown to members)"),
         filters=[strip],
         validators=[Optional(), Length(max=500)],
     )
@@ -234,7 +251,7 @@ class CancelWorkdayForm(BaseForm):
 
 class AddPersonForm(BaseForm):
     email = EmailField(
-        "Email of someone with an account",
+        _l("Email of someone with an account"),
         filters=[strip],
         validators=[DataRequired(), Email(), Length(max=254)],
     )
@@ -242,13 +259,13 @@ class AddPersonForm(BaseForm):
 
 class AddGuestForm(BaseForm):
     name = StringField(
-        "Name", filters=[strip], validators=[DataRequired(), Length(max=80)]
+        _l("Name"), filters=[strip], validators=[DataRequired(), Length(max=80)]
     )
     phone = StringField(
-        "Phone (optional)", filters=[strip], validators=[Optional(), Length(max=40)]
+        _l("Phone (optional)"), filters=[strip], validators=[Optional(), Length(max=40)]
     )
     email = EmailField(
-        "Email (optional)",
+        _l("Email (optional)"),
         filters=[strip],
         validators=[Optional(), Email(), Length(max=254)],
     )
@@ -258,21 +275,23 @@ class SignupForm(BaseForm):
     """The sign-up button, with an optional note and a wish for a buddy."""
 
     note = TextAreaField(
-        "A note for the coordinators (optional)",
+        _l("A note for the coordinators (optional)"),
         filters=[strip],
         validators=[
             Optional(),
-            Length(max=300, message="Keep the note to 300 characters."),
+            Length(max=300, message=_l("Keep the note to 300 characters.")),
         ],
-        description="Only this project's coordinators read it, and it is erased "
-        "soon after the workday. For example: “a quiet task please”.",
+        description=_l(
+            "Only this project's coordinators read it, and it is erased "
+            "soon after the workday. For example: “a quiet task please”."
+        ),
     )
     wants_buddy = BooleanField(
-        "I'd like someone to welcome me",
-        description="A member who is happy to welcome newcomers looks out for you.",
+        _l("I'd like someone to welcome me"),
+        description=_l("A member who is happy to welcome newcomers looks out for you."),
     )
-    buddy_sees_name = BooleanField("They may see my name")
+    buddy_sees_name = BooleanField(_l("They may see my name"))
 
 
 class BuddyForm(BaseForm):
-    buddy = SelectField("Welcome buddy", coerce=int, validators=[InputRequired()])
+    buddy = SelectField(_l("Welcome buddy"), coerce=int, validators=[InputRequired()])

@@ -4,6 +4,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 
+from babel.dates import format_time, get_day_names
+from babel.lists import format_list
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
@@ -23,9 +25,31 @@ from gardenhub.accounts.models import User
 from gardenhub.db import UTCDateTime, utcnow
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
+from gardenhub.i18n import FORMATS, _, _l, format_day, language, ngettext
 from gardenhub.projects.models import Project
 
+# Stored in the database (the column's default); forms prefill it translated.
 DEFAULT_PUBLIC_TITLE = "Community garden workday"
+
+
+def _formats() -> str:
+    return FORMATS.get(language(), "en_GB")
+
+
+def weekday_names(width: str = "wide") -> list[str]:
+    """Monday to Sunday in the language being spoken (Babel's names):
+    "wide" ("Monday") as in a sentence, "short" ("Mon") as a heading."""
+    if width == "short":
+        names = get_day_names("abbreviated", context="stand-alone", locale=_formats())
+    else:
+        names = get_day_names("wide", locale=_formats())
+    return [names[number] for number in range(7)]
+
+
+def format_clock(clock: time) -> str:
+    """A local time of day ("09:00"), written as the language writes times
+    (the same as the `localtime` filter does for moments)."""
+    return format_time(clock, "short", locale=_formats())
 
 
 class WorkdayStatus(StrEnum):
@@ -39,6 +63,16 @@ class SignupStatus(StrEnum):
     offered = "offered"  # a freed seat is held for this person until offer_expires_at
     cancelled = "cancelled"
     expired = "expired"  # an offer nobody confirmed in time
+
+
+# What people read for a status (the values themselves are stored).
+SIGNUP_STATUS_LABELS = {
+    SignupStatus.confirmed: _l("confirmed"),
+    SignupStatus.waitlisted: _l("waitlisted"),
+    SignupStatus.offered: _l("offered"),
+    SignupStatus.cancelled: _l("cancelled"),
+    SignupStatus.expired: _l("expired"),
+}
 
 
 ACTIVE_STATUSES = (
@@ -85,29 +119,38 @@ class WorkdaySeries(db.Model):
         return [int(d) for d in self.weekdays.split(",") if d]
 
     def describe(self) -> str:
-        names = [
-            "Monday",
-            "Tuesday",
-            "Wednesday",
-            "Thursday",
-            "Friday",
-            "Saturday",
-            "Sunday",
-        ]
-        days = " and ".join(names[d] for d in self.weekday_numbers)
-        every = (
-            "Every"
-            if self.interval_weeks == 1
-            else f"Every {self.interval_weeks} weeks on"
-        )
-        until = (
-            f" until {self.ends_on:%d %b %Y}"
-            if self.ends_on
-            else f", {self.count} times"
-            if self.count
-            else ""
-        )
-        return f"{every} {days}, {self.start_time:%H:%M}–{self.end_time:%H:%M}{until}"
+        """ "Every 2 weeks on Wednesday, 09:00–12:00, 8 times", in the language
+        being spoken."""
+        names = weekday_names()
+        days = format_list([names[d] for d in self.weekday_numbers], locale=_formats())
+        start, end = format_clock(self.start_time), format_clock(self.end_time)
+        if self.interval_weeks == 1:
+            rule = _(
+                "Every %(days)s, %(start)s–%(end)s", days=days, start=start, end=end
+            )
+        else:
+            rule = ngettext(
+                "Every %(num)d week on %(days)s, %(start)s–%(end)s",
+                "Every %(num)d weeks on %(days)s, %(start)s–%(end)s",
+                self.interval_weeks,
+                days=days,
+                start=start,
+                end=end,
+            )
+        if self.ends_on:
+            return _(
+                "%(rule)s until %(day)s",
+                rule=rule,
+                day=format_day(self.ends_on, "short"),
+            )
+        if self.count:
+            return ngettext(
+                "%(rule)s, %(num)d time",
+                "%(rule)s, %(num)d times",
+                self.count,
+                rule=rule,
+            )
+        return rule
 
 
 class SeriesShift(db.Model):
@@ -290,6 +333,12 @@ class Signup(db.Model):
 
     def __repr__(self) -> str:
         return f"<Signup {self.id} {self.status}>"
+
+    @property
+    def status_label(self) -> str:
+        """The status as people read it ("waitlisted"), translated."""
+        label = SIGNUP_STATUS_LABELS.get(self.status)
+        return str(label) if label is not None else self.status
 
     @property
     def is_active(self) -> bool:

@@ -18,6 +18,7 @@ from gardenhub.accounts.models import User
 from gardenhub.accounts.privacy import ANONYMOUS_NAME
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
+from gardenhub.i18n import _, _l
 from gardenhub.notifications import services as notifications
 from gardenhub.projects import membership
 from gardenhub.projects.models import Membership, MemberStatus
@@ -31,6 +32,9 @@ from gardenhub.workdays.models import (
 )
 
 MAX_NOTE = 300
+# Lazy: a name in an email is rendered in its recipient's language.
+A_NEWCOMER = _l("A newcomer")
+A_MEMBER = _l("A member of the group")
 
 
 class NewcomerError(GardenHubError):
@@ -105,7 +109,7 @@ def newcomer_name_for_buddy(signup: Signup) -> str:
     """What the buddy sees: the display name only if the newcomer agreed."""
     if signup.buddy_sees_name and not signup.volunteer.is_guest:
         return signup.volunteer.display_name
-    return "A newcomer"
+    return A_NEWCOMER
 
 
 def buddy_name_for_newcomer(signup: Signup) -> str:
@@ -114,7 +118,7 @@ def buddy_name_for_newcomer(signup: Signup) -> str:
     buddy = signup.buddy
     if buddy is None:
         return ANONYMOUS_NAME
-    return buddy.display_name if buddy.shows_name else "A member of the group"
+    return buddy.display_name if buddy.shows_name else A_MEMBER
 
 
 def buddying(person, *, now: datetime) -> list[Signup]:
@@ -145,7 +149,9 @@ def buddying(person, *, now: datetime) -> list[Signup]:
 def check_note(note: str | None) -> str | None:
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE:
-        raise NewcomerError(f"Keep the note to {MAX_NOTE} characters.", field="note")
+        raise NewcomerError(
+            _("Keep the note to %(max)s characters.", max=MAX_NOTE), field="note"
+        )
     return note
 
 
@@ -161,9 +167,9 @@ def set_details(
     """The volunteer changes their note or buddy wish. Giving up the wish ends a
     pairing (the buddy is told it ended, not why)."""
     if signup.volunteer_id != person.id:
-        raise NewcomerError("Only the person who signed up can change this.")
+        raise NewcomerError(_("Only the person who signed up can change this."))
     if not signup.is_active or signup.shift.ends_at <= now:
-        raise NewcomerError("This sign-up can no longer be changed.")
+        raise NewcomerError(_("This sign-up can no longer be changed."))
     signup.note = check_note(note)
     signup.buddy_sees_name = bool(wants_buddy and buddy_sees_name)
     if signup.wants_buddy and not wants_buddy and signup.buddy is not None:
@@ -175,14 +181,14 @@ def pair(signup: Signup, buddy: User, *, actor, now: datetime) -> None:
     """A coordinator pairs a welcoming member with a newcomer for this workday."""
     workday = signup.shift.workday
     if not signup.wants_buddy:
-        raise NewcomerError("This person did not ask for a welcome buddy.")
+        raise NewcomerError(_("This person did not ask for a welcome buddy."))
     if not signup.is_active or workday.is_cancelled or signup.shift.ends_at <= now:
-        raise NewcomerError("This sign-up is no longer open for a buddy.")
+        raise NewcomerError(_("This sign-up is no longer open for a buddy."))
     if buddy.id == signup.volunteer_id:
-        raise NewcomerError("A newcomer cannot be their own buddy.", field="buddy")
+        raise NewcomerError(_("A newcomer cannot be their own buddy."), field="buddy")
     if buddy.id not in {p.id for p in buddy_candidates(workday)}:
         raise NewcomerError(
-            "Pick a member who is happy to welcome newcomers.", field="buddy"
+            _("Pick a member who is happy to welcome newcomers."), field="buddy"
         )
     previous = signup.buddy
     if previous is not None and previous.id == buddy.id:
@@ -210,14 +216,14 @@ def pair(signup: Signup, buddy: User, *, actor, now: datetime) -> None:
 def end(signup: Signup, *, person, now: datetime) -> None:
     """The newcomer or the buddy ends the pairing; the other is told it ended."""
     if signup.buddy_id is None:
-        raise NewcomerError("There is no buddy for this sign-up any more.")
+        raise NewcomerError(_("There is no buddy for this sign-up any more."))
     if person.id == signup.volunteer_id:
         signup.wants_buddy = False
         _end(signup, told=signup.buddy, now=now)
     elif person.id == signup.buddy_id:
         _end(signup, told=signup.volunteer, now=now)
     else:
-        raise NewcomerError("Only the newcomer or their buddy can end this.")
+        raise NewcomerError(_("Only the newcomer or their buddy can end this."))
 
 
 def _end(signup: Signup, *, told: User, now: datetime) -> None:

@@ -17,6 +17,7 @@ from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
+from gardenhub.i18n import _, ngettext
 from gardenhub.notifications.forms import MessageForm
 from gardenhub.outcomes import committed, refused, status
 from gardenhub.projects.models import Project
@@ -73,7 +74,7 @@ def _prefill(form, project) -> None:
     form.garden_id.data = project.garden_id or 0
     form.visibility.data = project.default_visibility
     first = form.shifts[0].form
-    first.name.data, first.capacity.data = "Garden crew", 8
+    first.name.data, first.capacity.data = _("Garden crew"), 8
 
 
 @bp.route("/projects/<slug>/workdays/new", methods=["GET", "POST"])
@@ -87,7 +88,7 @@ def new_workday(slug: str):
     if form.validate_on_submit():
         data = _workday_data(form, day=form.day.data, shifts=_shift_rows(form))
         with committed(
-            form, success="The workday is planned and open for sign-ups."
+            form, success=_("The workday is planned and open for sign-ups.")
         ) as planned:
             workday = services.create_workday(
                 project, data, actor=current_user, now=utcnow()
@@ -121,7 +122,10 @@ def new_series(slug: str):
                 project, data, rule, actor=current_user, now=utcnow()
             )
         if planned:
-            flash(f"{series.describe()}: the workdays are planned.", "success")
+            flash(
+                _("%(series)s: the workdays are planned.", series=series.describe()),
+                "success",
+            )
             return redirect(url_for("projects.show", slug=project.slug))
     return render_template(
         "workdays/new.html", form=form, project=project, series=True
@@ -150,7 +154,11 @@ def edit(workday_id: int):
             )
         if saved:
             flash(
-                f"Saved ({len(changed)} workday{'s' if len(changed) != 1 else ''}).",
+                ngettext(
+                    "Saved (%(num)d workday).",
+                    "Saved (%(num)d workdays).",
+                    len(changed),
+                ),
                 "success",
             )
             return redirect(url_for("workdays.show", workday_id=workday.id))
@@ -167,7 +175,7 @@ def cancel(workday_id: int):
     form = CancelWorkdayForm()
     if form.validate_on_submit():
         with committed(
-            form, success="The workday is cancelled. Its sign-ups are kept."
+            form, success=_("The workday is cancelled. Its sign-ups are kept.")
         ) as cancelled:
             services.cancel_workday(
                 workday,
@@ -192,7 +200,7 @@ def new_shift(workday_id: int):
         form.start.data = to_local(workday.starts_at, workday.timezone).time()
         form.end.data = to_local(workday.ends_at, workday.timezone).time()
     if form.validate_on_submit():
-        with committed(form, success="The shift is added.") as added:
+        with committed(form, success=_("The shift is added.")) as added:
             services.add_shift(
                 workday, form.to_data(), actor=current_user, now=utcnow()
             )
@@ -215,7 +223,7 @@ def edit_shift(shift_id: int):
         end=to_local(shift.ends_at, workday.timezone).time(),
     )
     if form.validate_on_submit():
-        with committed(form, success="The shift is saved.") as saved:
+        with committed(form, success=_("The shift is saved.")) as saved:
             services.update_shift(
                 shift, form.to_data(), actor=current_user, now=utcnow()
             )
@@ -249,8 +257,13 @@ def roster(workday_id: int):
 
 
 def _added(shift: Shift, signup) -> None:
-    state = "confirmed" if signup.status == "confirmed" else "on the waitlist"
-    flash(f"{signup.volunteer.display_name} is {state} for “{shift.name}”.", "success")
+    names = {"name": signup.volunteer.display_name, "shift": shift.name}
+    flash(
+        _("%(name)s is confirmed for “%(shift)s”.", **names)
+        if signup.status == "confirmed"
+        else _("%(name)s is on the waitlist for “%(shift)s”.", **names),
+        "success",
+    )
 
 
 @bp.post("/shifts/<int:shift_id>/add-person")
@@ -298,8 +311,8 @@ def message(workday_id: int):
     nobody sees another recipient's address."""
     workday = manageable(queries.load_workday_page(workday_id) or abort(404))
     form = MessageForm(reply_to=current_user.email)
-    form.recipients.choices = {0: "Everyone with a seat"} | {
-        shift.id: f"Only “{shift.name}”" for shift in workday.shifts
+    form.recipients.choices = {0: _("Everyone with a seat")} | {
+        shift.id: _("Only “%(shift)s”", shift=shift.name) for shift in workday.shifts
     }
     if form.validate_on_submit():
         with committed(form) as sent:
@@ -322,15 +335,24 @@ def message(workday_id: int):
 
 def _tell_who_it_reaches(reached: int, unreachable: int) -> None:
     flash(
-        f"Your message is on its way to {reached} "
-        f"{'person' if reached == 1 else 'people'}.",
+        ngettext(
+            "Your message is on its way to %(num)d person.",
+            "Your message is on its way to %(num)d people.",
+            reached,
+        ),
         "success",
     )
     if unreachable:
         flash(
-            f"{unreachable} {'person' if unreachable == 1 else 'people'} with a "
-            "seat won't get it by email: a guest without an address, or someone "
-            "who turned coordinators' messages off. Tell them another way.",
+            ngettext(
+                "%(num)d person with a seat won't get it by email: a guest without "
+                "an address, or someone who turned coordinators' messages off. "
+                "Tell them another way.",
+                "%(num)d people with a seat won't get it by email: a guest without "
+                "an address, or someone who turned coordinators' messages off. "
+                "Tell them another way.",
+                unreachable,
+            ),
             "warning",
         )
 
@@ -346,7 +368,7 @@ def pair_buddy(signup_id: int):
         (p.id, p.display_name) for p in newcomers.buddy_candidates(signup.shift.workday)
     ]
     if not refused(form):
-        with committed(success="Paired: both of them have been told."):
+        with committed(success=_("Paired: both of them have been told.")):
             newcomers.pair(
                 signup,
                 db.session.get(User, form.buddy.data),
@@ -366,8 +388,12 @@ def archive_project(slug: str):
     their people told), so every calendar shows them as cancelled."""
     project = manageable(find_or_404(Project, slug))
     archived = request.form.get("archived", "1") == "1"
-    state = "archived" if archived else "active again"
-    with committed(success=f"{project.name} is {state}."):
+    done = (
+        _("%(project)s is archived.", project=project.name)
+        if archived
+        else _("%(project)s is active again.", project=project.name)
+    )
+    with committed(success=done):
         services.set_project_archived(
             project, archived, actor=current_user, now=utcnow()
         )

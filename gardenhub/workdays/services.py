@@ -14,6 +14,7 @@ from gardenhub.config import base_url
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
+from gardenhub.i18n import _, _l, format_number, ngettext
 from gardenhub.notifications import services as notifications
 from gardenhub.projects import membership
 from gardenhub.projects import services as project_services
@@ -31,6 +32,7 @@ from gardenhub.workdays.models import (
     Workday,
     WorkdaySeries,
     WorkdayStatus,
+    format_clock,
 )
 from gardenhub.workdays.recurrence import (
     TooManyOccurrences,
@@ -96,7 +98,8 @@ def _check_day(day: date, *, field_name: str = "day") -> None:
     first, last = planning_window()
     if not first <= day.year <= last:
         raise WorkdayError(
-            f"Plan workdays between {first} and {last}.", field=field_name
+            _("Plan workdays between %(first)s and %(last)s.", first=first, last=last),
+            field=field_name,
         )
 
 
@@ -112,21 +115,25 @@ def _utc(day: date, clock: time, zone: str, field_name: str) -> datetime:
 def _check_future(starts_at: datetime, now: datetime, *, field_name: str) -> None:
     if starts_at <= now:
         raise WorkdayError(
-            "That date and time have already passed. Plan workdays from now on.",
+            _("That date and time have already passed. Plan workdays from now on."),
             field=field_name,
         )
 
 
 def _check_times(start: time, end: time, *, field_name: str = "end") -> None:
     if end <= start:
-        raise WorkdayError("The end must be after the start.", field=field_name)
+        raise WorkdayError(_("The end must be after the start."), field=field_name)
 
 
 def _check_capacity(capacity: int) -> None:
     maximum = current_app.config["MAX_SHIFT_CAPACITY"]
     if not 1 <= capacity <= maximum:
         raise WorkdayError(
-            f"Capacity must be between 1 and {maximum:,}.", field="capacity"
+            _(
+                "Capacity must be between 1 and %(maximum)s.",
+                maximum=format_number(maximum),
+            ),
+            field="capacity",
         )
 
 
@@ -139,11 +146,13 @@ def _check_shift_inside(
 ) -> None:
     if end <= start:
         raise WorkdayError(
-            f"Shift “{name}”: the end must be after the start.", field="shifts"
+            _("Shift “%(name)s”: the end must be after the start.", name=name),
+            field="shifts",
         )
     if start < workday_start or end > workday_end:
         raise WorkdayError(
-            f"Shift “{name}” must fit inside the workday's hours.", field="shifts"
+            _("Shift “%(name)s” must fit inside the workday's hours.", name=name),
+            field="shifts",
         )
 
 
@@ -152,18 +161,22 @@ def _check_workday(data: WorkdayData, *, day_field: str = "day") -> None:
     _check_times(data.start, data.end)
     if not data.garden and not data.location:
         raise WorkdayError(
-            "Choose a garden or describe where it happens.", field="location"
+            _("Choose a garden or describe where it happens."), field="location"
         )
     if not data.shifts:
         raise WorkdayError(
-            "Add at least one shift so people can sign up.", field="shifts"
+            _("Add at least one shift so people can sign up."), field="shifts"
         )
     for shift in data.shifts:
         _check_capacity(shift.capacity)
         if not (data.start <= shift.start < shift.end <= data.end):
             raise WorkdayError(
-                f"Shift “{shift.name}” must start and end within "
-                f"{data.start:%H:%M}–{data.end:%H:%M}.",
+                _(
+                    "Shift “%(name)s” must start and end within %(start)s–%(end)s.",
+                    name=shift.name,
+                    start=format_clock(data.start),
+                    end=format_clock(data.end),
+                ),
                 field="shifts",
             )
 
@@ -224,21 +237,27 @@ def create_series(
     if rule.ends_on is not None:
         _check_day(rule.ends_on, field_name="ends_on")
     if not rule.weekdays:
-        raise WorkdayError("Pick at least one weekday.", field="weekdays")
+        raise WorkdayError(_("Pick at least one weekday."), field="weekdays")
     if rule.ends_on is None and rule.count is None:
-        raise WorkdayError("Give an end date or a number of workdays.", field="ends_on")
+        raise WorkdayError(
+            _("Give an end date or a number of workdays."), field="ends_on"
+        )
     if rule.ends_on is not None and rule.ends_on < rule.starts_on:
-        raise WorkdayError("The series must end after it starts.", field="ends_on")
+        raise WorkdayError(_("The series must end after it starts."), field="ends_on")
     limit = current_app.config["MAX_SERIES_OCCURRENCES"]
     try:
         dates = occurrence_dates(rule, limit=limit)
     except TooManyOccurrences:
         raise WorkdayError(
-            f"A series can have at most {limit} workdays; choose an earlier end.",
+            ngettext(
+                "A series can have at most %(num)d workday; choose an earlier end.",
+                "A series can have at most %(num)d workdays; choose an earlier end.",
+                limit,
+            ),
             field="ends_on",
         ) from None
     if not dates:
-        raise WorkdayError("No workday falls within those dates.", field="ends_on")
+        raise WorkdayError(_("No workday falls within those dates."), field="ends_on")
     _check_day(dates[-1], field_name="ends_on" if rule.ends_on else "count")
     workdays = [_new_workday(project, data, day) for day in dates]
     _check_future(workdays[0].starts_at, now, field_name="starts_on")
@@ -300,10 +319,10 @@ def update_workday(
     _check_times(data.start, data.end)
     if not data.garden and not data.location:
         raise WorkdayError(
-            "Choose a garden or describe where it happens.", field="location"
+            _("Choose a garden or describe where it happens."), field="location"
         )
     if workday.is_cancelled:
-        raise WorkdayError("This workday is cancelled; it can no longer be edited.")
+        raise WorkdayError(_("This workday is cancelled; it can no longer be edited."))
     targets = occurrences_in_scope(workday, scope, now)
     plan = []
     for target in targets:  # check every occurrence before changing any
@@ -414,16 +433,18 @@ def cancel_workday(
     """Cancelled, never deleted: sign-ups stay (for history and for telling people),
     sign-ups close, and feeds publish it as cancelled with a higher revision."""
     if workday.is_cancelled:
-        raise WorkdayError("This workday is already cancelled.")
+        raise WorkdayError(_("This workday is already cancelled."))
     workday.status = WorkdayStatus.cancelled
     workday.cancelled_at = now
-    workday.cancel_reason = reason
+    # A lazy reason (ENDED) is stored in the actor's language and told to each
+    # person in theirs.
+    workday.cancel_reason = str(reason) if reason is not None else None
     workday.touch(now)
-    audit.record(actor, "workday.cancel", workday, reason)
+    audit.record(actor, "workday.cancel", workday, workday.cancel_reason)
     _tell_everyone(workday, "workday_cancelled", now, reason=reason)
 
 
-ENDED = "This project has ended."
+ENDED = _l("This project has ended.")
 
 
 def set_project_archived(

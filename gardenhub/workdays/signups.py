@@ -18,6 +18,7 @@ from gardenhub.config import absolute_url, base_url
 from gardenhub.db import lock
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
+from gardenhub.i18n import _, ngettext
 from gardenhub.notifications import services as notifications
 from gardenhub.projects import membership
 from gardenhub.workdays import newcomers
@@ -109,9 +110,9 @@ def waitlist_position(signup: Signup) -> int:
 
 def _check_open(shift: Shift, now: datetime) -> None:
     if shift.workday.status == WorkdayStatus.cancelled:
-        raise SignupClosed("This workday is cancelled, so sign-ups are closed.")
+        raise SignupClosed(_("This workday is cancelled, so sign-ups are closed."))
     if shift.starts_at <= now:
-        raise SignupClosed("This shift has already started; sign-ups are closed.")
+        raise SignupClosed(_("This shift has already started; sign-ups are closed."))
 
 
 def _seats_overlapping(shift: Shift, what, people: list[int]):
@@ -144,9 +145,19 @@ def _check_overlap(shift: Shift, person: User, *, by_someone_else: bool) -> None
     if other is not None:
         # The member title only for the person themselves, if they belong.
         member = not by_someone_else and other.workday.project.includes(person)
+        names = {"shift": other.name, "workday": other.workday.title_for(member)}
         raise OverlappingShift(
-            f"This overlaps “{other.name}” on {other.workday.title_for(member)}, which "
-            f"{'they are' if by_someone_else else 'you are'} already signed up for."
+            _(
+                "This overlaps “%(shift)s” on %(workday)s, which they are "
+                "already signed up for.",
+                **names,
+            )
+            if by_someone_else
+            else _(
+                "This overlaps “%(shift)s” on %(workday)s, which you are "
+                "already signed up for.",
+                **names,
+            )
         )
 
 
@@ -176,12 +187,12 @@ def sign_up(
         and added_by is None
         and not membership.belongs(workday.project, person)
     ):
-        raise SignupClosed("This workday is for the project's members.")
+        raise SignupClosed(_("This workday is for the project's members."))
     if active_signup(shift, person) is not None:
         raise AlreadySignedUp(
-            "You are already signed up for this shift."
+            _("You are already signed up for this shift.")
             if added_by is None
-            else f"{person.display_name} is already on this shift."
+            else _("%(name)s is already on this shift.", name=person.display_name)
         )
     _check_overlap(shift, person, by_someone_else=added_by is not None)
     _release_expired_offers(shift, now)
@@ -271,7 +282,7 @@ def walk_in(shift: Shift, person: User, *, actor: User, now: datetime) -> Signup
     """
     shift = lock(shift)
     if shift.workday.status == WorkdayStatus.cancelled:
-        raise SignupClosed("This workday is cancelled.")
+        raise SignupClosed(_("This workday is cancelled."))
     signup = active_signup(shift, person)
     if signup is not None and signup.status == SignupStatus.confirmed:
         return signup
@@ -324,11 +335,13 @@ def cancel(signup: Signup, *, actor: User, now: datetime) -> None:
     shift = lock(signup.shift)
     db.session.refresh(signup)
     if not signup.is_active:
-        raise SignupError("This sign-up is no longer active.")
+        raise SignupError(_("This sign-up is no longer active."))
     if shift.starts_at <= now:
         raise SignupClosed(
-            "This shift has already started; it can no longer be "
-            "cancelled here. Please tell a coordinator."
+            _(
+                "This shift has already started; it can no longer be "
+                "cancelled here. Please tell a coordinator."
+            )
         )
     freed = signup.holds_seat
     had_a_calendar_file = signup.status == SignupStatus.confirmed
@@ -369,16 +382,18 @@ def confirm(signup: Signup, *, person: User, now: datetime) -> None:
     shift = lock(signup.shift)
     db.session.refresh(signup)
     if signup.volunteer_id != person.id:
-        raise OfferUnavailable("This offer is for someone else.")
+        raise OfferUnavailable(_("This offer is for someone else."))
     _check_open(shift, now)
     if signup.status == SignupStatus.confirmed:
-        raise OfferUnavailable("You already have a seat on this shift.")
+        raise OfferUnavailable(_("You already have a seat on this shift."))
     if signup.status == SignupStatus.expired or (
         signup.status == SignupStatus.offered and signup.offer_expires_at <= now
     ):
         raise OfferUnavailable(
-            "This offer has expired and passed to the next person. "
-            "You can join the waitlist again."
+            _(
+                "This offer has expired and passed to the next person. "
+                "You can join the waitlist again."
+            )
         )
     open_seat = (
         signup.status == SignupStatus.waitlisted
@@ -386,7 +401,7 @@ def confirm(signup: Signup, *, person: User, now: datetime) -> None:
         and _live_seats(shift, now) < shift.capacity
     )
     if signup.status != SignupStatus.offered and not open_seat:
-        raise OfferUnavailable("There is no free seat to confirm right now.")
+        raise OfferUnavailable(_("There is no free seat to confirm right now."))
     _check_overlap(shift, person, by_someone_else=False)
     _release_expired_offers(shift, now)
     signup.status = SignupStatus.confirmed
@@ -409,8 +424,14 @@ def set_capacity(shift: Shift, capacity: int, *, now: datetime) -> None:
     taken = _live_seats(shift, now)
     if capacity < taken:
         raise CapacityTooLow(
-            f"{taken} people already hold a seat on “{shift.name}”, so its capacity "
-            f"cannot go below {taken}.",
+            ngettext(
+                "%(num)d person already holds a seat on “%(shift)s”, so its "
+                "capacity cannot go below %(num)d.",
+                "%(num)d people already hold a seat on “%(shift)s”, so its "
+                "capacity cannot go below %(num)d.",
+                taken,
+                shift=shift.name,
+            ),
             field="capacity",
         )
     _release_expired_offers(shift, now)

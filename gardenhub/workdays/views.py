@@ -25,10 +25,10 @@ from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.gardens.models import Garden
+from gardenhub.i18n import _, format_date
 from gardenhub.outcomes import committed, refused
 from gardenhub.projects.models import Project
 from gardenhub.projects.views import is_member, member_project_ids
-from gardenhub.i18n import format_date
 from gardenhub.timezones import local_today, to_local
 from gardenhub.workdays import newcomers, queries, signups
 from gardenhub.workdays.forms import SignupForm
@@ -38,6 +38,7 @@ from gardenhub.workdays.models import (
     SignupStatus,
     Workday,
     WorkdaySeries,
+    weekday_names,
 )
 
 bp = Blueprint("workdays", __name__)
@@ -162,6 +163,7 @@ def month():
         projects=projects,
         garden=garden,
         project=project,
+        day_names=weekday_names("short"),
     )
 
 
@@ -244,12 +246,19 @@ def sign_up(shift_id: int):
         )
     if done:
         if signup.status == SignupStatus.confirmed:
-            flash(f"You're signed up for “{shift.name}”. Thank you!", "success")
+            flash(
+                _("You're signed up for “%(shift)s”. Thank you!", shift=shift.name),
+                "success",
+            )
         else:
             position = signups.waitlist_position(signup)
             flash(
-                f"“{shift.name}” is full, so you're on the waitlist (number "
-                f"{position}). We'll offer you a seat if one frees up.",
+                _(
+                    "“%(shift)s” is full, so you're on the waitlist (number "
+                    "%(position)s). We'll offer you a seat if one frees up.",
+                    shift=shift.name,
+                    position=position,
+                ),
                 "info",
             )
     return _back_to(shift.workday_id)
@@ -263,7 +272,7 @@ def signup_details(signup_id: int):
     signup = _own_signup_or_403(signup_id, coordinators_too=False)
     form = SignupForm()
     if not refused(form):
-        with committed(success="Saved."):
+        with committed(success=_("Saved.")):
             newcomers.set_details(
                 signup,
                 person=current_user,
@@ -282,7 +291,7 @@ def end_buddy(signup_id: int):
     signup = db.get_or_404(Signup, signup_id)
     if current_user.id not in (signup.volunteer_id, signup.buddy_id):
         abort(404)
-    with committed(success="The welcome pairing has ended."):
+    with committed(success=_("The welcome pairing has ended.")):
         newcomers.end(signup, person=current_user, now=utcnow())
     if current_user.id == signup.volunteer_id:
         return _back_to(signup.shift.workday_id)
@@ -302,7 +311,7 @@ def _own_signup_or_403(signup_id: int, *, coordinators_too: bool) -> Signup:
 @login_required
 def cancel(signup_id: int):
     signup = _own_signup_or_403(signup_id, coordinators_too=True)
-    with committed(success="The sign-up is cancelled. Thanks for letting us know."):
+    with committed(success=_("The sign-up is cancelled. Thanks for letting us know.")):
         signups.cancel(signup, actor=current_user, now=utcnow())
     return _back_to(signup.shift.workday_id)
 
@@ -322,7 +331,10 @@ def _confirm_seat(signup: Signup) -> None:
     with committed():
         signups.pass_on_expired_offers(signup.shift, now=now)
     with committed(
-        success=f"The seat on “{signup.shift.name}” is yours. See you there!"
+        success=_(
+            "The seat on “%(shift)s” is yours. See you there!",
+            shift=signup.shift.name,
+        )
     ):
         signups.confirm(signup, person=signup.volunteer, now=now)
 
@@ -332,7 +344,7 @@ def _offer_from_link(token: str) -> Signup:
     payload = tokens.read("seat-offer", token, max_age=14 * 24 * 3600)
     signup = db.session.get(Signup, payload[0]) if payload else None
     if signup is None or signup.volunteer_id != payload[1]:
-        abort(404, "This link is not valid.")
+        abort(404, _("This link is not valid."))
     return signup
 
 
@@ -379,7 +391,12 @@ def _describe_shifts(viewer, ids: list[int]) -> dict:
     )
     return {
         s.id: (
-            f"{s.name} on {s.workday.title}, {_when(s.workday)}",
+            _(
+                "%(shift)s on %(workday)s, %(when)s",
+                shift=s.name,
+                workday=s.workday.title,
+                when=_when(s.workday),
+            ),
             url_for("workdays.show", workday_id=s.workday_id),
         )
         for s in found
@@ -400,8 +417,12 @@ def _describe_signups(viewer, ids: list[int]) -> dict:
     )
     return {
         s.id: (
-            f"{visible_name(viewer, s.volunteer, s.shift.workday.project)} on "
-            f"{s.shift.name}, {_when(s.shift.workday)}",
+            _(
+                "%(person)s on %(shift)s, %(when)s",
+                person=visible_name(viewer, s.volunteer, s.shift.workday.project),
+                shift=s.shift.name,
+                when=_when(s.shift.workday),
+            ),
             url_for("planning.roster", workday_id=s.shift.workday_id),
         )
         for s in found
