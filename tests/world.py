@@ -39,9 +39,15 @@ class World:
     values: dict[str, object]  # placeholders of the routes' URLs
 
 
+# The language everyone in the world chose (build_world(language=...)), so the
+# messages queued while it is built are written in it.
+_language: str | None = None
+
+
 def _person(name: str, role: Role = Role.volunteer, **fields) -> User:
     from tests.conftest import PASSWORD_HASH
 
+    fields.setdefault("language", _language)
     fields.setdefault("email_confirmed_at", utcnow())
     person = User(
         display_name=name,
@@ -75,7 +81,17 @@ def _workday(project: Project, *, starts, hours: float = 3, capacity: int = 5):
     return workday
 
 
-def build_world() -> World:
+def build_world(language: str | None = None) -> World:
+    """`language`: what every person and garden speaks (None: the default)."""
+    global _language
+    _language = language
+    try:
+        return _build(language or "en")
+    finally:
+        _language = None
+
+
+def _build(language: str) -> World:
     now = utcnow()
     people = {
         "volunteer": _person("Vol"),
@@ -85,9 +101,13 @@ def build_world() -> World:
     }
     volunteer, coordinator = people["volunteer"], people["coordinator"]
     unconfirmed = _person("New Person", email_confirmed_at=None)
-    garden = Garden(name="Garden 1", slug="garden-1", timezone="Europe/Berlin")
+    garden = Garden(
+        name="Garden 1", slug="garden-1", timezone="Europe/Berlin", language=language
+    )
     garden.coordinators.append(coordinator)
-    other_garden = Garden(name="Garden 2", slug="garden-2", timezone="Europe/Berlin")
+    other_garden = Garden(
+        name="Garden 2", slug="garden-2", timezone="Europe/Berlin", language=language
+    )
     other_garden.coordinators.append(people["other coordinator"])
     project = Project(
         name="Project 1",
@@ -109,7 +129,9 @@ def build_world() -> World:
     other_garden.next_season_name = "Next"
     other_garden.next_season_starts_on = now.date() + timedelta(days=30)
     other_garden.next_season_ends_on = now.date() + timedelta(days=200)
-    quiet_garden = Garden(name="Garden 3", slug="garden-3", timezone="Europe/Berlin")
+    quiet_garden = Garden(
+        name="Garden 3", slug="garden-3", timezone="Europe/Berlin", language=language
+    )
     # Belonging: an open project the volunteer has not joined, and one where
     # they are taking a break.
     open_project = Project(

@@ -14,7 +14,8 @@ from gardenhub.config import absolute_url
 from gardenhub.db import utcnow
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
-from gardenhub.i18n import _, known
+from gardenhub.i18n import _
+from gardenhub.i18n import known as known_language
 from gardenhub.notifications import services as notifications
 
 # Checked when no account matches, so a failed log-in takes as long either way.
@@ -45,9 +46,13 @@ def register(
     *,
     now: datetime,
     next_url: str | None = None,
+    language: str | None = None,
 ) -> None:
     """Start an account: the answer is the same whether the address is new or
     known, so nobody can test who belongs to a group.
+
+    A new account keeps `language`, the one the person registered in, so the
+    confirmation and every later email speak it (they can change it later).
 
     A new address gets an account that works once the link sent to it is
     opened (`confirm_email`). An address that is already known gets a message
@@ -66,6 +71,7 @@ def register(
         display_name=display_name.strip(),
         password_hash=hashed,
         created_at=now,
+        language=known_language(language),
     )
     try:
         with db.session.begin_nested():
@@ -290,7 +296,7 @@ def update_profile(
 def set_language(user: User, code: str | None) -> None:
     """The language pages, emails and the private feed speak; None follows the
     browser (and emails the garden's language)."""
-    user.language = known(code)
+    user.language = known_language(code)
 
 
 def pause_account(user: User, *, until, today, now: datetime) -> None:

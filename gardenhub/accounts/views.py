@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from gardenhub import audit, security
+from gardenhub import audit, i18n, security
 from gardenhub.accounts import privacy, services
 from gardenhub.accounts.forms import (
     AuditFilterForm,
@@ -121,6 +121,7 @@ def register():
                 form.password.data,
                 now=utcnow(),
                 next_url=safe_path(request.args.get("next")),
+                language=i18n.language(),
             )
         if done:
             return redirect(url_for("accounts.check_email"))

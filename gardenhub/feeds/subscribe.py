@@ -50,16 +50,28 @@ def links(
     name: str,
     *,
     language: str = "",
+    natural: str = "",
     offer_languages: bool = False,
 ) -> SubscribeLinks:
-    """Subscribe links for a feed that speaks `language` at `https_url`; with
-    `offer_languages`, also for the same feed in each other language."""
+    """Subscribe links for the feed at `https_url` in `language`; `natural` is
+    what it speaks without `?lang=` (its garden's language), so only the other
+    languages carry one. With `offer_languages`, also the same feed in each
+    other language."""
+
+    def address(code: str) -> str:
+        return (
+            https_url
+            if not natural or code == natural
+            else with_language(https_url, code)
+        )
+
     options = ()
     if offer_languages:
         options = tuple(
-            LanguageOption(code, label, links(with_language(https_url, code), name))
+            LanguageOption(code, label, links(address(code), name))
             for code, label in LANGUAGES.items()
         )
+    https_url = address(language)
     webcal = "webcal://" + https_url.split("://", 1)[1]
     return SubscribeLinks(
         https=https_url,

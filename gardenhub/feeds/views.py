@@ -26,6 +26,7 @@ from gardenhub.feeds.forms import FeedTokenForm
 from gardenhub.feeds.models import FeedToken
 from gardenhub.gardens.models import Garden
 from gardenhub.i18n import _, _l, default_language, known, speaking
+from gardenhub.i18n import language as current_language
 from gardenhub.outcomes import committed, status
 from gardenhub.plots import calendar as plot_calendar
 from gardenhub.plots import queries as plot_queries
@@ -47,12 +48,14 @@ def feed_links(
     endpoint: str, name: str, *, language: str | None = None, **values
 ) -> subscribe.SubscribeLinks:
     """Subscribe links (webcal, Google, Outlook, plain URL) for a public feed
-    route, in the language it speaks by default (`language`, else its
-    garden's), and the same feed in each other language (`?lang=`)."""
+    route in the reader's language, and the same feed in each other language.
+    Without `?lang=` a feed speaks `language` (else its garden's), so only the
+    other languages add one."""
     return subscribe.links(
         absolute_url(endpoint, **values),
         name,
-        language=known(language) or _default_language_of(endpoint, values),
+        language=current_language(),
+        natural=known(language) or _default_language_of(endpoint, values),
         offer_languages=True,
     )
 
