@@ -4,9 +4,11 @@ cookie), the browser's Accept-Language, the deployment's default."""
 import re
 
 import pytest
+from sqlalchemy import select
 
 from gardenhub.accounts.models import User
 from gardenhub.extensions import db
+from gardenhub.notifications.models import Notification
 
 
 def page_language(response) -> str:
@@ -102,3 +104,35 @@ def test_the_profile_saves_a_language_and_can_go_back_to_the_browser(
     client.post("/profile", data={**form, "language": ""})
     assert db.session.get(User, user.id).language is None
     assert page_language(client.get("/", headers={"Accept-Language": "de"})) == "de"
+
+
+def test_wtforms_own_messages_speak_the_page_language(client):
+    data = {"email": "a@example.org", "display_name": "x" * 200, "password": "pw"}
+    client.set_cookie("lang", "de")
+    german = client.post("/register", data={**data, "password": "a long password"})
+    assert german.status_code == 422
+    assert "Feld kann nicht länger als 80 Zeichen sein." in german.text
+    client.set_cookie("lang", "es")
+    spanish = client.post("/register", data={**data, "password": "a long password"})
+    assert "El campo no puede tener más de 80 caracteres." in spanish.text
+
+
+def test_registering_in_spanish_keeps_spanish_for_the_emails(client):
+    client.set_cookie("lang", "es")
+    response = client.post(
+        "/register",
+        data={
+            "email": "nueva@example.org",
+            "display_name": "Nueva",
+            "password": "a long password",
+        },
+    )
+    assert response.status_code == 302
+    person = db.session.scalar(select(User).where(User.email == "nueva@example.org"))
+    assert person.language == "es"
+    message = db.session.scalar(
+        select(Notification).where(Notification.user_id == person.id)
+    )
+    assert message.subject == "Confirma tu cuenta de GardenHub"
+    assert message.body_text.startswith("Hola, Nueva,")
+    assert 'lang="es"' in message.body_html
