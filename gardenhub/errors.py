@@ -49,15 +49,28 @@ def render_error(code: int, message: str | None = None):
     return body, code
 
 
+# Flask-WTF's reasons, which it gives in English only.
+CSRF_REASONS = {
+    "The CSRF token is missing.": _l("its security code is missing"),
+    "The CSRF session token is missing.": _l("your session has no security code"),
+    "The CSRF token has expired.": _l("its security code has expired"),
+    "The CSRF token is invalid.": _l("its security code is not valid"),
+    "The CSRF tokens do not match.": _l("its security code does not match"),
+    "The referrer header is missing.": _l("it came without a referrer"),
+    "The referrer does not match the host.": _l("it came from another site"),
+}
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        reason = CSRF_REASONS.get(error.description, error.description)
         return render_error(
             400,
             _(
                 "The form had expired or was sent from somewhere else "
                 "(%(reason)s). Go back, reload the page and try again.",
-                reason=error.description,
+                reason=str(reason),
             ),
         )
 

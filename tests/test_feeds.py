@@ -761,13 +761,22 @@ def test_a_garden_speaking_german_serves_german_by_default(app, client, make_wor
     assert client.get("/calendar.ics").headers["Content-Language"] == "en"
     app.config["DEFAULT_LANGUAGE"] = "es"
     assert client.get("/calendar.ics").headers["Content-Language"] == "es"
-    # The garden's page offers its feed in German by default, and the others.
-    page = client.get(f"/gardens/{workday.garden.slug}").get_data(as_text=True)
+    # Read in German, the garden's page offers its feed as it is (German)
+    # first, and the others with ?lang=.
     slug = workday.garden.slug
+    client.set_cookie("lang", "de")
+    page = client.get(f"/gardens/{slug}").get_data(as_text=True)
     assert f'value="https://gardenhub.test/gardens/{slug}/calendar.ics"' in page
     assert f"webcal://gardenhub.test/gardens/{slug}/calendar.ics?lang=en" in page
     assert f"webcal://gardenhub.test/gardens/{slug}/calendar.ics?lang=es" in page
     assert "calendar.ics?lang=de" not in page
+    # Read in Spanish, the first links give the feed in Spanish.
+    client.set_cookie("lang", "es")
+    page = client.get(f"/gardens/{slug}").get_data(as_text=True)
+    url = f"https://gardenhub.test/gardens/{slug}/calendar.ics"
+    assert f'value="{url}?lang=es"' in page
+    assert f"webcal://gardenhub.test/gardens/{slug}/calendar.ics\"" in page
+    client.delete_cookie("lang")
     # A garden switching language changes its feed's bytes and ETag.
     before = client.get(garden_feed)
     workday.garden.language = "en"

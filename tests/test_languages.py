@@ -136,3 +136,12 @@ def test_registering_in_spanish_keeps_spanish_for_the_emails(client):
     assert message.subject == "Confirma tu cuenta de GardenHub"
     assert message.body_text.startswith("Hola, Nueva,")
     assert 'lang="es"' in message.body_html
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_a_refused_form_says_why_in_the_page_language(client):
+    client.set_cookie("lang", "de")
+    response = client.post("/language/es")
+    assert response.status_code == 400
+    assert "sein Sicherheitscode fehlt" in response.text
+    assert "CSRF" not in response.text

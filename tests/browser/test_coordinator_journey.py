@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from babel.dates import format_date
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
@@ -57,7 +58,7 @@ def test_coordinator_plans_edits_and_cancels(page):
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("Saved (1 workday)")).to_be_visible()
     expect(
-        page.get_by_text(re.compile(f"{first:%a %d %b %Y}, 17:30–19:30"))
+        page.get_by_text(f"{format_date(first, 'EEE d MMM y', 'en_GB')}, 17:30–19:30")
     ).to_be_visible()
 
     page.goto(f"/calendar?month={first:%Y-%m}")

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def test_neighbour_sees_subscribe_links_and_qr_code(page, live_server):
     page.goto("/calendar")
     box = page.locator("details.subscribe")
-    box.locator("summary").click()
+    box.locator("> summary").click()
     host = live_server.split("://", 1)[1]
     expect(
         box.get_by_role("link", name="Apple, Outlook desktop, Thunderbird")
