@@ -775,7 +775,7 @@ def test_a_garden_speaking_german_serves_german_by_default(app, client, make_wor
     page = client.get(f"/gardens/{slug}").get_data(as_text=True)
     url = f"https://gardenhub.test/gardens/{slug}/calendar.ics"
     assert f'value="{url}?lang=es"' in page
-    assert f"webcal://gardenhub.test/gardens/{slug}/calendar.ics\"" in page
+    assert f'webcal://gardenhub.test/gardens/{slug}/calendar.ics"' in page
     client.delete_cookie("lang")
     # A garden switching language changes its feed's bytes and ETag.
     before = client.get(garden_feed)
