@@ -49,8 +49,10 @@ def register_blueprints(app: Flask) -> None:
     from gardenhub.community.views import bp as community_bp
     from gardenhub.feeds.views import bp as feeds_bp
     from gardenhub.gardens.views import bp as gardens_bp
+    from gardenhub.guests.views import bp as guests_bp
     from gardenhub.hours.views import bp as hours_bp
     from gardenhub.me.views import bp as me_bp
+    from gardenhub.notifications.sms_views import bp as sms_bp
     from gardenhub.notifications.views import bp as notifications_bp
     from gardenhub.plots.views import bp as plots_bp
     from gardenhub.projects.views import bp as projects_bp
@@ -73,5 +75,7 @@ def register_blueprints(app: Flask) -> None:
         community_bp,
         together_bp,
         language_bp,
+        guests_bp,
+        sms_bp,
     ):
         app.register_blueprint(blueprint)

@@ -13,6 +13,7 @@ from gardenhub.accounts.models import Role
 from gardenhub.community import goals
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.guests import services as guests
 from gardenhub.me import services as me_services
 from gardenhub.notifications import delivery
 from gardenhub.plots import waitlist
@@ -113,13 +114,16 @@ reminders_cli = click.Group("reminders", help="Shift reminders for cron.")
     help="Seconds between checks with --loop (default OUTBOX_POLL_SECONDS).",
 )
 def deliver_outbox(loop: bool, interval: float | None) -> None:
-    """Send queued messages over SMTP (once, for cron; or --loop)."""
-    if not delivery.smtp_configured():
+    """Send queued emails over SMTP and texts through the SMS backend (once,
+    for cron; or --loop)."""
+    if not delivery.channels():
         click.echo(
             "GARDENHUB_MAIL_SERVER is not set: messages stay in the outbox "
             "(admin page /admin/outbox)."
         )
         return
+    if not delivery.smtp_configured():
+        click.echo("GARDENHUB_MAIL_SERVER is not set: emails stay in the outbox.")
     pause = interval or current_app.config["OUTBOX_POLL_SECONDS"]
     while True:
         try:
@@ -184,10 +188,12 @@ def retention(days: int | None) -> None:
     now = utcnow()
     moved = me_services.pseudonymise_past(days=days, now=now)
     purged = me_services.purge_messages(days=days, now=now)
+    forgotten = me_services.forget_unused_guests(guests.purge_ended(now=now))
     db.session.commit()
     click.echo(
         f"{moved} rows older than {days} days no longer name a person; "
-        f"{purged} old messages deleted from the outbox."
+        f"{purged} old messages deleted from the outbox; "
+        f"{forgotten} guests who never confirmed a link forgotten."
     )
 
 

@@ -50,6 +50,11 @@ class Defaults:
     REGISTER_LIMIT_PER_ADDRESS = "50 per hour"
     REGISTER_BURST_PER_ADDRESS = "30 per minute"
     REGISTER_LIMIT_PER_EMAIL = "5 per hour"
+    # Signing up without an account: every attempt per client address in a
+    # burst and per hour, and links that went out per email address or number.
+    GUEST_BURST_PER_ADDRESS = "10 per minute"
+    GUEST_LIMIT_PER_ADDRESS = "60 per hour"
+    GUEST_LIMIT_PER_DESTINATION = "3 per hour"
 
     # Past sign-ups and hours lose the person's identity after this many days
     # (flask privacy retention); counts and hours stay.
@@ -106,6 +111,32 @@ class Defaults:
     MAIL_PASSWORD: str | None = None
     MAIL_FROM = "GardenHub <gardenhub@localhost>"
 
+    # Text messages (README, *Text messages*). No backend: texts stay in the
+    # outbox as "held", readable there, as emails do without SMTP.
+    SMS_BACKEND: str | None = None  # "twilio" or "gateway"
+    SMS_TWILIO_ACCOUNT_SID: str | None = None
+    SMS_TWILIO_AUTH_TOKEN: str | None = None
+    # A sender number in E.164 ("+4915…") or a Messaging Service SID ("MG…").
+    SMS_TWILIO_FROM: str | None = None
+    # Where Twilio's REST API answers (a test server, or a regional address).
+    SMS_TWILIO_API_URL = "https://api.twilio.com"
+    # SMS Gateway for Android (capcom6/android-sms-gateway), local server mode:
+    # e.g. http://192.168.1.20:8080, with the app's Basic-auth login.
+    SMS_GATEWAY_URL: str | None = None
+    SMS_GATEWAY_USERNAME: str | None = None
+    SMS_GATEWAY_PASSWORD: str | None = None
+    # The app's webhook signing key (Settings → Webhooks → Signing Key).
+    SMS_GATEWAY_WEBHOOK_SECRET: str | None = None
+    # Signed webhooks older (or newer) than this many seconds are refused.
+    SMS_WEBHOOK_MAX_AGE_SECONDS = 300
+    SMS_TIMEOUT_SECONDS = 10
+    # Numbers typed without a country code belong to this country (ISO 3166
+    # code) when the garden's own time zone does not tell.
+    SMS_DEFAULT_REGION = "DE"
+    # Texts go only to mobile numbers of these countries; None: the default
+    # region's only (a text abroad costs the group more).
+    SMS_COUNTRIES: list[str] | None = None
+
 
 class ConfigError(RuntimeError):
     """The configuration is unsafe or incomplete; the message says how to fix it."""
@@ -143,6 +174,34 @@ def finalize(app: Flask) -> None:
             "for example: export GARDENHUB_BASE_URL=https://garden.example.org"
         )
     config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URL"]
+    _check_sms(config)
+
+
+SMS_NEEDS = {
+    "twilio": ("SMS_TWILIO_ACCOUNT_SID", "SMS_TWILIO_AUTH_TOKEN", "SMS_TWILIO_FROM"),
+    "gateway": ("SMS_GATEWAY_URL", "SMS_GATEWAY_USERNAME", "SMS_GATEWAY_PASSWORD"),
+}
+
+
+def _check_sms(config) -> None:
+    """A chosen SMS backend has all its settings; an unknown one is refused."""
+    backend = config.get("SMS_BACKEND")
+    if not backend:
+        return
+    if backend not in SMS_NEEDS:
+        raise ConfigError(
+            f'GARDENHUB_SMS_BACKEND={backend!r} is not known: use "twilio" or '
+            '"gateway", or leave it unset to keep texts in the outbox.'
+        )
+    missing = [
+        f"GARDENHUB_{name}" for name in SMS_NEEDS[backend] if not config.get(name)
+    ]
+    if missing:
+        raise ConfigError(
+            f"GARDENHUB_SMS_BACKEND is {backend!r} but {', '.join(missing)} "
+            "is not set. Set it, or unset GARDENHUB_SMS_BACKEND to keep texts "
+            "in the outbox."
+        )
 
 
 # Outside a request in development (a CLI command) with no BASE_URL set.

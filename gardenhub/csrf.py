@@ -6,6 +6,9 @@ missing or stale token comes back as an error next to a form that keeps what
 the person typed, instead of a bare 400 page. The opt-out is only safe because
 the form checks; `tests/test_fuzz.py` posts every such view's form without a
 token and fails unless it is refused and nothing is saved.
+
+A webhook an SMS provider posts to opts out with `signature_checked`: it
+carries the provider's signature instead of a token (see below).
 """
 
 from collections.abc import Callable
@@ -18,4 +21,17 @@ CHECKED_BY_FORM: set[Callable] = set()
 
 def token_checked_by_form(view: Callable) -> Callable:
     CHECKED_BY_FORM.add(view)
+    return csrf.exempt(view)
+
+
+# The endpoints' view functions that machines post to (an SMS provider's
+# webhook): no session and no form, so no token to check. Each request must
+# carry the provider's signature instead, checked before anything is read;
+# `tests/test_fuzz.py` posts hostile bodies to each without one and fails
+# unless every one gets a 403 and nothing is saved.
+CHECKED_BY_SIGNATURE: set[Callable] = set()
+
+
+def signature_checked(view: Callable) -> Callable:
+    CHECKED_BY_SIGNATURE.add(view)
     return csrf.exempt(view)

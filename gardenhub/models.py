@@ -5,6 +5,7 @@ from gardenhub.audit import AuditEvent
 from gardenhub.community.models import Goal, Partnership, SharedMilestone, Thanks
 from gardenhub.feeds.models import FeedToken
 from gardenhub.gardens.models import Garden, garden_coordinator
+from gardenhub.guests.models import GuestPass
 from gardenhub.hours.models import HoursEntry, HoursLetter
 from gardenhub.notifications.models import Notification
 from gardenhub.plots.models import Plot, PlotAssignment, PlotOffer, PlotRequest
@@ -28,6 +29,7 @@ __all__ = [
     "SharedMilestone",
     "Thanks",
     "Garden",
+    "GuestPass",
     "HoursEntry",
     "HoursLetter",
     "Notification",

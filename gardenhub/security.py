@@ -96,6 +96,33 @@ def limit_registration(view):
     )(view)
 
 
+def _contact_key() -> str:
+    """The address a guest sign-up sends its link to (email or number)."""
+    typed = "".join((request.form.get("contact") or "").split()).lower()
+    return "guest-contact:" + typed[:254]
+
+
+def limit_guest_signup(view):
+    """Per client address (a burst, and an hour) and per destination: nobody
+    floods a shift's coordinators or someone's inbox with links."""
+    view = limiter.limit(
+        _setting("GUEST_BURST_PER_ADDRESS"),
+        methods=["POST"],
+        key_func=get_remote_address,
+    )(view)
+    view = limiter.limit(
+        _setting("GUEST_LIMIT_PER_ADDRESS"),
+        methods=["POST"],
+        key_func=get_remote_address,
+    )(view)
+    return limiter.limit(
+        _setting("GUEST_LIMIT_PER_DESTINATION"),
+        methods=["POST"],
+        key_func=_contact_key,
+        deduct_when=_went_through,
+    )(view)
+
+
 def limit_reset(view):
     view = limiter.limit(RESET_PER_IP, methods=["POST"], key_func=get_remote_address)(
         view

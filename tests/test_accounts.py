@@ -287,13 +287,13 @@ def test_profile_update_and_privacy_choice(client, auth, make_user):
     auth.login(user)
     response = client.post(
         "/profile",
-        data={"display_name": "New Name", "phone": "555 0100", "shows_name": "y"},
+        data={"display_name": "New Name", "phone": "030 1234567", "shows_name": "y"},
     )
     assert response.headers["Location"] == "/profile"
     user = db.session.get(User, user.id)
     assert (user.display_name, user.phone, user.shows_name) == (
         "New Name",
-        "555 0100",
+        "+49301234567",  # checked and stored in E.164, shown nationally
         True,
     )
 

@@ -46,10 +46,23 @@ OWNER_OR_MANAGERS = {**MANAGERS, "volunteer": OK}
 # Members of the project (the volunteer), its coordinators and admins; everyone
 # else is told it does not exist.
 MEMBERS = {**OWNER_OR_MANAGERS, "anonymous": DENY}
+# Machines post here (webhooks): without the provider's signature, a 403.
+SIGNED = dict.fromkeys(ROLES, DENY)
 
 # endpoint: (url with {placeholders}, {method: expectations})
 MATRIX = {
     "language.switch": ("/language/es", {"GET": PUBLIC, "POST": PUBLIC}),
+    # Without an account: the form is for everyone; the link is its own key.
+    "guests.sign_up": (
+        "/shifts/{guest_shift}/guest",
+        {"GET": PUBLIC, "POST": PUBLIC},
+    ),
+    "guests.sent": ("/shifts/{guest_shift}/guest/sent", {"GET": PUBLIC}),
+    "guests.show": ("/g/{guest_link}", {"GET": PUBLIC}),
+    "guests.confirm": ("/g/{pending_link}/confirm", {"POST": PUBLIC}),
+    "guests.cancel": ("/g/{guest_link}/cancel", {"POST": PUBLIC}),
+    "guests.check_in": ("/g/{guest_link}/here", {"POST": PUBLIC}),
+    "guests.calendar_file": ("/g/{guest_link}.ics", {"GET": PUBLIC}),
     "community.ask": ("/projects/{project}/ask", {"GET": LOGGED_IN, "POST": LOGGED_IN}),
     "community.decide": ("/memberships/{request}/approve", {"POST": MANAGERS}),
     "community.join": ("/projects/{project}/join", {"POST": LOGGED_IN}),
@@ -137,6 +150,9 @@ MATRIX = {
         {"GET": LOGGED_IN, "POST": LOGGED_IN},
     ),
     "notifications.retry": ("/admin/outbox/{notification}/retry", {"POST": ADMINS}),
+    # SMS providers' webhooks: unsigned requests are refused, whoever sends them.
+    "sms.twilio_inbound": ("/sms/twilio", {"POST": SIGNED}),
+    "sms.gateway_inbound": ("/sms/gateway", {"POST": SIGNED}),
     "planning.add_guest": ("/shifts/{shift}/add-guest", {"POST": MANAGERS}),
     "planning.add_person": ("/shifts/{shift}/add-person", {"POST": MANAGERS}),
     "planning.cancel": (

@@ -261,12 +261,12 @@ def test_coordinator_signs_up_a_guest_and_capacity_still_applies(
     auth.login(coordinator)
     response = client.post(
         f"/shifts/{shift.id}/add-guest",
-        data={"name": "Walk-in Wanda", "phone": "0170 123"},
+        data={"name": "Walk-in Wanda", "phone": "0170 1234567"},
         follow_redirects=True,
     )
     page = response.get_data(as_text=True)
     assert "Walk-in Wanda is on the waitlist" in page
-    assert "0170 123" in page
+    assert "0170 1234567" in page
     assert statuses(shift) == ["confirmed", "waitlisted"]
 
 

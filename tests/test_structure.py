@@ -42,6 +42,7 @@ RANKS = {
     "hours": 5,
     "feeds": 6,
     "community": 6,
+    "guests": 6,
     "me": 7,
 }
 # The app factory, CLI, demo data and the model registry see everything.

@@ -5,9 +5,12 @@ fuzz test (every field of every form). Built with the real services on an
 empty database, so ids are the same every time it is built.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+
+from sqlalchemy import select
 
 from gardenhub import tokens
 from gardenhub.accounts.models import Role, User
@@ -17,6 +20,8 @@ from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.feeds import services as feed_services
 from gardenhub.gardens.models import Garden
+from gardenhub.guests import services as guest_services
+from gardenhub.guests.services import Contact
 from gardenhub.hours import services as hours_services
 from gardenhub.hours.models import HoursEntry
 from gardenhub.notifications.models import Notification
@@ -79,6 +84,20 @@ def _workday(project: Project, *, starts, hours: float = 3, capacity: int = 5):
     )
     db.session.add(workday)
     return workday
+
+
+def _guest_link(shift, name: str, email: str, now) -> str:
+    """Ask for a seat as a guest; the link's secret, read from the message."""
+    guest_services.ask(
+        shift, name=name, contact=Contact(email=email), now=now, language=_language
+    )
+    db.session.flush()
+    message = db.session.scalars(
+        select(Notification)
+        .where(Notification.to_address == email)
+        .order_by(Notification.id.desc())
+    ).first()
+    return re.search(r"/g/([\w-]+)", message.body_text)[1]
 
 
 def build_world(language: str | None = None) -> World:
@@ -330,6 +349,14 @@ def _build(language: str) -> World:
     # The admin is taking a break, so the "resume" form shows somewhere.
     people["admin"].paused_at = now
     feed_token, token = feed_services.create_token(volunteer, "phone", now=now)
+    # Signing up without an account: the open project's public workday with a
+    # link still to confirm, and a shift starting soon with a confirmed one.
+    guest_shift = _workday(open_project, starts=start).shifts[0]
+    soon_shift = _workday(open_project, starts=now + timedelta(minutes=30)).shifts[0]
+    db.session.flush()
+    pending_link = _guest_link(guest_shift, "Gia", "gia@example.org", now)
+    guest_link = _guest_link(soon_shift, "Gus", "gus@example.org", now)
+    guest_services.confirm(guest_services.find(guest_link), now=now)
     letter = hours_services.issue_letter(
         volunteer,
         starts_on=now.date(),
@@ -383,6 +410,9 @@ def _build(language: str) -> World:
         "goal": goal.id,
         "partnership": partnership.id,
         "offer_token": tokens.make("seat-offer", [offered.id, volunteer.id]),
+        "guest_shift": guest_shift.id,
+        "pending_link": pending_link,
+        "guest_link": guest_link,
         "confirm_token": tokens.make(
             "confirm-email", [unconfirmed.id, unconfirmed.email, ""]
         ),

@@ -20,6 +20,7 @@ from wtforms.validators import (
 from gardenhub.accounts.models import Role
 from gardenhub.formfields import BaseForm, DateField, strip
 from gardenhub.i18n import LANGUAGES, _, _l
+from gardenhub.notifications.phones import PhoneNumber
 
 PASSWORD_RULE = Length(min=8, max=128, message=_l("Use 8 to 128 characters."))
 
@@ -81,9 +82,17 @@ class ProfileForm(BaseForm):
     phone = StringField(
         _l("Phone (optional)"),
         filters=[strip],
-        validators=[Optional(), Length(max=40)],
+        validators=[PhoneNumber(texts_field="texts_on"), Length(max=40)],
         description=_l("Only coordinators of projects you sign up for can see it."),
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    texts_on = BooleanField(
+        _l("Send me text messages"),
+        description=_l(
+            "To the mobile number above: sign-up confirmations, seat offers, "
+            "changes, cancellations and reminders. Reply STOP to any text to "
+            "stop them."
+        ),
     )
     shows_name = BooleanField(
         _l("Show my name to fellow volunteers"),

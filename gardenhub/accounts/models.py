@@ -30,6 +30,8 @@ class User(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(80))
+    # E.164 ("+4917012345678") since numbers are checked; a value typed before
+    # that which never parsed stays as it was (shown as typed).
     phone: Mapped[str | None] = mapped_column(String(40))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default=Role.volunteer)
@@ -63,6 +65,15 @@ class User(db.Model):
         default=time(21), server_default="21:00:00"
     )
     quiet_end: Mapped[time] = mapped_column(default=time(8), server_default="08:00:00")
+    # Text messages: on while consent is recorded and no STOP came after it.
+    # Source: "self" (the profile), "coordinator" (a guest who agreed, audited),
+    # "reply" (START to a text) or "signup" (signed up with the number).
+    sms_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sms_consent_source: Mapped[str | None] = mapped_column(String(20))
+    sms_opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The kinds of message also sent by text (comma-separated); None: the
+    # standard ones (confirmations, offers, changes, cancellations, reminders).
+    sms_kinds: Mapped[str | None] = mapped_column(String(300))
     # A pause of the whole account: no reminders or messages but answers to
     # the person's own actions, until the date (or until they resume).
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -95,6 +106,16 @@ class User(db.Model):
         """The whole account is paused (until `paused_until`, if set)."""
         return self.paused_at is not None and (
             self.paused_until is None or self.paused_until > today
+        )
+
+    @property
+    def texts_on(self) -> bool:
+        """They agreed to texts and have not said STOP since (a number is
+        needed too: the outbox checks it can be texted)."""
+        return (
+            bool(self.phone)
+            and self.sms_consent_at is not None
+            and self.sms_opted_out_at is None
         )
 
     @property

@@ -16,6 +16,7 @@ from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.i18n import _
 from gardenhub.i18n import known as known_language
+from gardenhub.notifications import phones, sms
 from gardenhub.notifications import services as notifications
 
 # Checked when no account matches, so a failed log-in takes as long either way.
@@ -86,12 +87,19 @@ def _answer_known_address(known: User, *, now: datetime, next_url: str | None) -
     if known.email_confirmed_at is None and not known.is_guest:
         send_confirmation(known, now=now, next_url=next_url)
         return
+    reset_url = absolute_url("accounts.forgot_password")
+    if known.is_guest and known.is_active and not known.is_pseudonym:
+        # "Keep my history": a guest (from a sign-up link or a coordinator's
+        # roster) sets a password straight from this message and becomes an
+        # account with every sign-up it had; nothing is copied.
+        token = tokens.make("password-reset", [known.id, _password_stamp(known)])
+        reset_url = absolute_url("accounts.reset_password", token=token)
     notifications.queue(
         known,
         "registration_attempt",
         now=now,
         login_url=absolute_url("accounts.login"),
-        reset_url=absolute_url("accounts.forgot_password"),
+        reset_url=reset_url,
     )
 
 
@@ -150,9 +158,13 @@ def find_or_add_person(
     email: str | None = None,
     name: str | None = None,
     phone: str | None = None,
+    texts_agreed: bool = False,
+    zone: str | None = None,
+    now: datetime | None = None,
 ) -> User:
     """The person a coordinator means on a roster or at the gate: the account
-    (or earlier guest) with this email, else a new guest with this name.
+    (or earlier guest) with this email, else a new guest with this name (and
+    phone, and their agreement to texts: see `add_guest`).
 
     Raises AccountError when there is neither an account with the email nor a
     name to add a guest by, or the account is disabled.
@@ -176,7 +188,31 @@ def find_or_add_person(
             _("Give the email of someone with an account, or a guest's name."),
             field="name",
         )
-    return add_guest(name, actor=actor, phone=phone, email=email)
+    return add_guest(
+        name,
+        actor=actor,
+        phone=phone,
+        email=email,
+        texts_agreed=texts_agreed,
+        zone=zone,
+        now=now,
+    )
+
+
+def clean_phone(
+    phone: str | None, *, zone: str | None = None, for_texts: bool = False
+) -> str | None:
+    """A typed phone number in E.164 (None for an empty one). Raises
+    AccountError (field "phone") for one we cannot use: the same check as the
+    forms' `PhoneNumber` validator, for callers without a form."""
+    if not (phone or "").strip():
+        if for_texts:
+            raise AccountError(str(phones.NEEDS_NUMBER), field="phone")
+        return None
+    try:
+        return phones.parse(phone, region=phones.region_for(zone), for_texts=for_texts)
+    except phones.PhoneError as error:
+        raise AccountError(error.message, field="phone") from None
 
 
 def add_guest(
@@ -185,23 +221,70 @@ def add_guest(
     actor: User,
     phone: str | None = None,
     email: str | None = None,
+    texts_agreed: bool = False,
+    zone: str | None = None,
+    now: datetime | None = None,
 ) -> User:
-    """A person a coordinator adds by name (a walk-in); guests cannot log in."""
+    """A person a coordinator adds by name (a walk-in); guests cannot log in.
+
+    With `texts_agreed` the guest said yes to texts at the number (a mobile
+    one): they get confirmations, changes and reminders by text, and the
+    coordinator's word is in the audit trail.
+    """
     if email and find_by_email(email) is not None:
         raise AccountError(
             _("Someone with this email already has an account: pick them instead."),
             field="email",
         )
+    number = clean_phone(phone, zone=zone, for_texts=texts_agreed)
     guest = User(
         display_name=display_name.strip(),
-        phone=(phone or "").strip() or None,
+        phone=number,
         email=normalize_email(email) if email else None,
         is_guest=True,
     )
     db.session.add(guest)
     db.session.flush()
     audit.record(actor, "guest.create", guest)
+    if texts_agreed:
+        turn_texts_on(guest, source="coordinator", actor=actor, now=now or utcnow())
     return guest
+
+
+def turn_texts_on(person: User, *, source: str, actor: User | None, now: datetime):
+    """Record that `person` agreed to texts (now, and how: "self",
+    "coordinator", "reply", "signup"); a STOP before no longer counts. A
+    coordinator's record of someone else's agreement is audited."""
+    person.sms_consent_at = now
+    person.sms_consent_source = source
+    person.sms_opted_out_at = None
+    if actor is not None and actor.id != person.id:
+        audit.record(actor, "user.sms_consent", person, source)
+
+
+def turn_texts_off(person: User, *, now: datetime) -> None:
+    if person.sms_opted_out_at is None:
+        person.sms_opted_out_at = now
+
+
+@sms.on_reply
+def _texts_answered(reply: sms.Reply, now: datetime) -> None:
+    """STOP from a number turns texts off for everyone with it (a shared phone
+    is one phone); START turns them back on for those who had agreed before.
+    Both are in the audit trail, without an actor."""
+    if reply.action not in ("stop", "start"):
+        return
+    for person in db.session.scalars(select(User).where(User.phone == reply.number)):
+        if reply.action == "stop" and person.sms_opted_out_at is None:
+            person.sms_opted_out_at = now
+            audit.record(None, "user.sms_stop", person)
+        elif (
+            reply.action == "start"
+            and person.sms_opted_out_at is not None
+            and person.sms_consent_at is not None
+        ):
+            turn_texts_on(person, source="reply", actor=None, now=now)
+            audit.record(None, "user.sms_start", person)
 
 
 def chosen_coordinators(user_ids) -> list[User]:
@@ -284,10 +367,27 @@ def update_profile(
     is_discreet: bool = False,
     feed_shows_waitlist: bool = False,
     language: str | None = None,
+    texts_on: bool | None = None,
+    now: datetime | None = None,
 ) -> None:
+    """Raises AccountError (field "phone") for a number we cannot use, or
+    texts asked for without a mobile number. `texts_on` None leaves texts as
+    they are; turning them on (or giving a new number with them on) records
+    the person's consent, now."""
+    now = now or utcnow()
+    wants_texts = user.texts_on if texts_on is None else texts_on
+    number = clean_phone(phone, for_texts=bool(texts_on))
+    if number is None and user.texts_on:
+        turn_texts_off(user, now=now)
+    elif texts_on and (not user.texts_on or number != user.phone):
+        turn_texts_on(user, source="self", actor=user, now=now)
+    elif texts_on is False and user.texts_on:
+        turn_texts_off(user, now=now)
+    elif wants_texts and number != user.phone:
+        turn_texts_off(user, now=now)  # a new number needs its own yes
     user.display_name = display_name.strip()
     set_language(user, language)
-    user.phone = (phone or "").strip() or None
+    user.phone = number
     user.shows_name = shows_name
     user.is_discreet = is_discreet
     user.feed_shows_waitlist = feed_shows_waitlist

@@ -34,6 +34,7 @@ from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.i18n import _
+from gardenhub.notifications import phones
 from gardenhub.outcomes import committed, status
 from gardenhub.roles import admin_required
 
@@ -210,9 +211,13 @@ def profile():
                 is_discreet=form.is_discreet.data,
                 feed_shows_waitlist=form.feed_shows_waitlist.data,
                 language=form.language.data,
+                texts_on=form.texts_on.data,
+                now=utcnow(),
             )
         if saved:
             return redirect(url_for("accounts.profile"))
+    elif not form.is_submitted():
+        form.phone.data = phones.national(current_user.phone)
     return render_template(
         "accounts/profile.html", form=form, password_form=PasswordForm(formdata=None)
     ), status(form)

@@ -18,6 +18,7 @@ from wtforms.validators import (
 
 from gardenhub.formfields import BaseForm, DateField, DecimalField, strip
 from gardenhub.i18n import _, _l
+from gardenhub.notifications.phones import PhoneNumber
 
 HOURS_RANGE = NumberRange(min=0.25, max=24, message=_l("Use 0.25 to 24 hours."))
 
@@ -78,6 +79,18 @@ class WalkInForm(BaseForm):
         _l("…or a guest's name"),
         filters=[strip],
         validators=[Optional(), Length(max=80)],
+    )
+    phone = StringField(
+        _l("Guest's phone (optional)"),
+        filters=[strip],
+        validators=[PhoneNumber(texts_field="texts_agreed"), Length(max=40)],
+    )
+    texts_agreed = BooleanField(
+        _l("They agreed to get text messages"),
+        description=_l(
+            "Ask first. Confirmations, changes and reminders go to this "
+            "number; they can reply STOP at any time."
+        ),
     )
 
 

@@ -113,12 +113,23 @@ def walk_in(
     now: datetime,
     email: str | None = None,
     name: str | None = None,
+    phone: str | None = None,
+    texts_agreed: bool = False,
 ) -> Signup:
     """Someone who turned up, named by the email of their account (or of a guest
-    added before) or by a new guest's name: a seat (the sign-up rules' walk-in)
-    and checked in at once, inside the check-in window."""
+    added before) or by a new guest's name (with a phone, and whether they
+    agreed to texts): a seat (the sign-up rules' walk-in) and checked in at
+    once, inside the check-in window."""
     _check_window(shift, now)
-    person = accounts.find_or_add_person(actor=actor, email=email, name=name)
+    person = accounts.find_or_add_person(
+        actor=actor,
+        email=email,
+        name=name,
+        phone=phone,
+        texts_agreed=texts_agreed,
+        zone=shift.workday.timezone,
+        now=now,
+    )
     signup = signups.walk_in(shift, person, actor=actor, now=now)
     check_in(signup, actor=actor, now=now)
     return signup

@@ -116,12 +116,15 @@ def set_hours(signup_id: int):
 def walk_in(shift_id: int):
     shift = manageable(db.get_or_404(Shift, shift_id))
     form = WalkInForm()
+    form.phone_zone = shift.workday.timezone  # numbers typed without +49
     if not refused(form):
         with committed(success=_("Walk-in added and checked in.")):
             services.walk_in(
                 shift,
                 email=form.email.data,
                 name=form.name.data,
+                phone=form.phone.data,
+                texts_agreed=form.texts_agreed.data,
                 actor=current_user,
                 now=utcnow(),
             )

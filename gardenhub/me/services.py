@@ -17,6 +17,7 @@ from gardenhub.community.models import Goal
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
 from gardenhub.feeds.models import FeedToken
+from gardenhub.guests.models import GuestPass
 from gardenhub.hours.models import HoursEntry, HoursLetter
 from gardenhub.i18n import _
 from gardenhub.notifications import services as notifications
@@ -55,7 +56,26 @@ def export_data(person: User) -> dict:
             "quiet_hours": [_iso(person.quiet_start), _iso(person.quiet_end)],
             "created_at": _iso(person.created_at),
             "last_login_at": _iso(person.last_login_at),
+            "language": person.language,
+            "texts_agreed_at": _iso(person.sms_consent_at),
+            "texts_agreed_how": person.sms_consent_source,
+            "texts_stopped_at": _iso(person.sms_opted_out_at),
+            "texts_for": person.sms_kinds,
         },
+        "guest_links": [
+            {
+                "shift": p.shift.name,
+                "sent_by": p.channel,
+                "asked_at": _iso(p.created_at),
+                "confirmed_at": _iso(p.confirmed_at),
+                "ends_at": _iso(p.expires_at),
+            }
+            for p in db.session.scalars(
+                select(GuestPass)
+                .where(GuestPass.person_id == person.id)
+                .order_by(GuestPass.id)
+            )
+        ],
         "signups": [
             {
                 "workday": s.shift.workday.title,
@@ -230,6 +250,7 @@ def delete_account(person: User, *, password: str, now: datetime) -> None:
         update(Signup).where(Signup.buddy_id == person.id).values(buddy_id=None)
     )
     db.session.execute(delete(FeedToken).where(FeedToken.user_id == person.id))
+    db.session.execute(delete(GuestPass).where(GuestPass.person_id == person.id))
     for letter in db.session.scalars(
         select(HoursLetter).where(HoursLetter.volunteer_id == person.id)
     ):
@@ -250,7 +271,31 @@ def _anonymise(person: User) -> None:
     person.is_guest = True
     person.shows_name = False
     person.muted_notifications = ""
+    person.language = None
+    person.sms_consent_at = person.sms_consent_source = None
+    person.sms_opted_out_at = person.sms_kinds = None
     person.rotate_session_token()
+
+
+def forget_unused_guests(people: list[User]) -> int:
+    """Guests whose only trace was a link never confirmed (an address someone
+    typed, perhaps not their own) are erased, with their messages, once their
+    last link has ended. Returns how many."""
+    forgotten = 0
+    for person in people:
+        if not person.is_guest or person.is_pseudonym:
+            continue
+        if db.session.scalar(
+            select(Signup.id).where(Signup.volunteer_id == person.id).limit(1)
+        ) or db.session.scalar(
+            select(GuestPass.id).where(GuestPass.person_id == person.id).limit(1)
+        ):
+            continue
+        address = person.email
+        _anonymise(person)
+        notifications.forget(person, address=address)
+        forgotten += 1
+    return forgotten
 
 
 def pseudonymise_past(*, days: int, now: datetime) -> int:

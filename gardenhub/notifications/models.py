@@ -11,12 +11,22 @@ from gardenhub.extensions import db
 from gardenhub.i18n import _l
 
 
+class Channel(StrEnum):
+    email = "email"
+    sms = "sms"  # a text message: `to_address` is a number in E.164
+
+
+CHANNEL_LABELS = {Channel.email: _l("email"), Channel.sms: _l("text message")}
+
+
 class OutboxStatus(StrEnum):
     queued = "queued"
     sending = "sending"  # claimed by one worker; never picked up by another
     sent = "sent"
     failed = "failed"  # gave up after retries, or delivery was interrupted
-    held = "held"  # no email address: readable in the outbox only
+    # No address (email), or no SMS backend configured (texts): readable in
+    # the outbox only.
+    held = "held"
     cancelled = "cancelled"  # its person deleted their account before it went
 
 
@@ -36,6 +46,10 @@ class Notification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    channel: Mapped[str] = mapped_column(
+        String(10), default=Channel.email, server_default=Channel.email.value
+    )
+    # An email address, or for a text the number in E.164 ("+4917012345678").
     to_address: Mapped[str | None] = mapped_column(String(254))
     reply_to: Mapped[str | None] = mapped_column(String(254))
     kind: Mapped[str] = mapped_column(String(40))
@@ -49,6 +63,8 @@ class Notification(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # The provider's id of a text (Twilio's message SID, the gateway's id).
+    provider_ref: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

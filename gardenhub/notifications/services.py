@@ -6,18 +6,20 @@ a rolled-back change sends nothing and a committed one loses nothing.
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app, render_template
+from jinja2 import TemplateNotFound
 from markupsafe import Markup, escape
 from sqlalchemy import delete, select
 
 from gardenhub import config
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
-from gardenhub.i18n import _, _l, known, speaking
-from gardenhub.notifications.models import Notification, OutboxStatus
-from gardenhub.timezones import local_today
+from gardenhub.i18n import _, _l, format_day, format_time, known, speaking
+from gardenhub.notifications import phones, sms
+from gardenhub.notifications.models import Channel, Notification, OutboxStatus
+from gardenhub.timezones import local_today, to_local
 
 
 @dataclass(frozen=True)
@@ -29,23 +31,38 @@ class Kind:
     while_paused: bool = True
     # Off until the person turns it on (stored as "+kind" among the muted).
     opt_in: bool = False
+    # Also sent as a text to everyone with texts on (unless they chose
+    # otherwise); other kinds with a text template only when they choose them.
+    by_text: bool = False
+    # Offered on the preferences page as "also by text" (when it has a text
+    # template); False for texts only ever sent on request (a guest's link).
+    offered_by_text: bool = True
 
 
 KINDS = {
-    "signup_confirmed": Kind(_l("Sign-up confirmations"), can_mute=False),
+    "signup_confirmed": Kind(_l("Sign-up confirmations"), can_mute=False, by_text=True),
     "waitlist_joined": Kind(_l("You joined a waitlist")),
-    "seat_offered": Kind(_l("A seat is offered to you"), can_mute=False),
+    "seat_offered": Kind(_l("A seat is offered to you"), can_mute=False, by_text=True),
     "offer_expired": Kind(_l("An offer expired and passed on")),
-    "workday_changed": Kind(_l("A workday you signed up for changed")),
-    "signup_cancelled": Kind(_l("A sign-up of yours was cancelled")),
-    "workday_cancelled": Kind(_l("A workday you signed up for was cancelled")),
-    "reminder": Kind(_l("Reminders before your shift"), while_paused=False),
+    "workday_changed": Kind(_l("A workday you signed up for changed"), by_text=True),
+    "signup_cancelled": Kind(_l("A sign-up of yours was cancelled"), by_text=True),
+    "workday_cancelled": Kind(
+        _l("A workday you signed up for was cancelled"), by_text=True
+    ),
+    "reminder": Kind(
+        _l("Reminders before your shift"), while_paused=False, by_text=True
+    ),
     "task_assigned": Kind(_l("A task was assigned to you"), while_paused=False),
     "plot_offered": Kind(_l("A plot is offered to you"), can_mute=False),
     "plot_renewal_due": Kind(_l("Your plot is up for renewal"), while_paused=False),
     "coordinator_message": Kind(_l("Messages from coordinators"), while_paused=False),
     "password_reset": Kind(_l("Password reset"), can_mute=False),
     "confirm_email": Kind(_l("Confirming your address"), can_mute=False),
+    "guest_link": Kind(
+        _l("Links to sign up without an account"),
+        can_mute=False,
+        offered_by_text=False,
+    ),
     "registration_attempt": Kind(_l("Registrations with your address"), can_mute=False),
     "membership_requested": Kind(_l("Your requests to join"), can_mute=False),
     "membership_request_received": Kind(
@@ -86,9 +103,13 @@ def is_muted(person, kind: str) -> bool:
     return KINDS[kind].can_mute and kind in muted
 
 
-def set_preferences(person, *, receive: set[str], quiet_start, quiet_end) -> None:
+def set_preferences(
+    person, *, receive: set[str], quiet_start, quiet_end, texts: set[str] | None = None
+) -> None:
     """Which kinds of message a person gets (those that cannot be muted always
-    come) and their quiet hours."""
+    come), their quiet hours and (`texts`, when given) which also by text."""
+    if texts is not None:
+        set_text_kinds(person, texts)
     person.muted_notifications = ",".join(
         sorted(
             k
@@ -158,6 +179,135 @@ def recipient_language(person, context: dict) -> str | None:
     return garden.language if garden is not None else None
 
 
+def text_kinds(person) -> set[str]:
+    """The kinds of message `person` also gets by text (when texts are on)."""
+    chosen = getattr(person, "sms_kinds", None)
+    if chosen is None:
+        return {kind for kind, info in KINDS.items() if info.by_text}
+    return {kind for kind in chosen.split(",") if kind in text_choices()}
+
+
+def textable_kinds() -> list[str]:
+    """The kinds a text is written for (templates/notifications/sms/<kind>.txt)."""
+    loader = current_app.jinja_env
+    found = []
+    for kind in KINDS:
+        try:
+            loader.get_template(f"notifications/sms/{kind}.txt")
+        except TemplateNotFound:
+            continue
+        found.append(kind)
+    return found
+
+
+def text_choices() -> list[str]:
+    """The kinds a person may choose to get by text (the preferences page)."""
+    return [kind for kind in textable_kinds() if KINDS[kind].offered_by_text]
+
+
+def set_text_kinds(person, kinds: set[str]) -> None:
+    """Which kinds go by text too (stored only when it differs from the standard)."""
+    kinds = {kind for kind in kinds if kind in text_choices()}
+    standard = {kind for kind, info in KINDS.items() if info.by_text}
+    person.sms_kinds = None if kinds == standard else ",".join(sorted(kinds))
+
+
+def texts_to(person, kind: str) -> str | None:
+    """The number a `kind` message to `person` goes to by text, or None: texts
+    on (consent, no STOP since), the kind among theirs, a mobile number we may
+    text."""
+    if not getattr(person, "texts_on", False) or kind not in text_kinds(person):
+        return None
+    number = getattr(person, "phone", None)
+    return number if phones.can_text(number) else None
+
+
+def _asked_at(person, kind: str, number: str | None) -> str | None:
+    """`number`, when a text of `kind` may go there because the person asked
+    for it at that number (and has not said STOP since they last agreed)."""
+    if not number or kind not in textable_kinds():
+        return None
+    stopped = getattr(person, "sms_opted_out_at", None)
+    agreed = getattr(person, "sms_consent_at", None)
+    if stopped is not None and (agreed is None or agreed <= stopped):
+        return None
+    return number if phones.can_text(number) else None
+
+
+def _zone_of(context: dict) -> str:
+    garden = _garden_of(context)
+    return (
+        garden.timezone
+        if garden is not None
+        else current_app.config["DEFAULT_TIMEZONE"]
+    )
+
+
+def after_quiet_hours(person, zone: str, now: datetime) -> datetime:
+    """`now`, or the end of the person's quiet hours (in `zone`) when `now`
+    falls inside them: a phone buzzing at night is worse than a late text."""
+    start = getattr(person, "quiet_start", None) or time(21)
+    end = getattr(person, "quiet_end", None) or time(8)
+    local = to_local(now, zone)
+    clock = local.time().replace(tzinfo=None)
+    if start == end:
+        return now
+    quiet = start <= clock < end if start < end else clock >= start or clock < end
+    if not quiet:
+        return now
+    day = local.date() if clock < end else local.date() + timedelta(days=1)
+    # Not `to_utc`: on a night the clocks change, a moment near the end is fine.
+    return datetime.combine(day, end, tzinfo=local.tzinfo).astimezone(UTC)
+
+
+def _first_text_to(number: str) -> bool:
+    """Nothing was texted (or queued) to this number before."""
+    return (
+        db.session.scalar(
+            select(Notification.id)
+            .where(
+                Notification.channel == Channel.sms,
+                Notification.to_address == number,
+                Notification.status != OutboxStatus.cancelled,
+            )
+            .limit(1)
+        )
+        is None
+    )
+
+
+def _when(moment: datetime | None, zone: str) -> str:
+    """A moment as short as a text needs it: "Tue 1 Dec, 09:00"."""
+    if moment is None:
+        return ""
+    day = format_day(to_local(moment, zone).date(), "day")
+    return _("%(day)s, %(time)s", day=day, time=format_time(moment, zone))
+
+
+def _text(person, kind: str, number: str, context: dict) -> str:
+    """The text of an SMS, rendered in the current language: the sender first,
+    and for the first text to a number how to stop."""
+    template = current_app.jinja_env.get_template(f"notifications/sms/{kind}.txt")
+    discreet = bool(getattr(person, "is_discreet", False))
+    body = sms.one_text(
+        template.render(
+            {
+                "person": person,
+                "discreet": discreet,
+                "short": sms.short,
+                "when": _when,
+                **context,
+            }
+        )
+    )
+    text = f"{sms.SENDER}: {body}"
+    if _first_text_to(number):
+        # Translators: keep the word STOP as it is (carriers and GardenHub
+        # answer to it in every language). The whole text must stay short.
+        text += " " + _("Reply STOP to stop.")
+    return sms.gsm7(text)
+
+
 def queue(
     person,
     kind: str,
@@ -165,12 +315,20 @@ def queue(
     attachment: tuple[str, bytes] | None = None,
     reply_to: str | None = None,
     now: datetime | None = None,
+    text_to: str | None = None,
     **context,
 ) -> Notification | None:
-    """Render `notifications/<kind>.txt` for `person` and store it in the outbox.
+    """Render `notifications/<kind>.txt` for `person` and store it in the outbox,
+    with a text (`notifications/sms/<kind>.txt`) beside it when the person has
+    texts on and gets this kind by text.
 
-    Returns None when the person muted this kind. People without an email (guests)
-    get the message held in the outbox, where coordinators can read it.
+    `text_to`: a number (E.164) the person just asked for this one message at
+    (a link to confirm a seat): it goes there by text even without standing
+    consent to texts, unless that person said STOP.
+
+    Returns None when the person muted this kind; else the email (a person
+    without an email address and without texts gets it held in the outbox,
+    where coordinators can read it), or the text when that is all they get.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
@@ -178,8 +336,10 @@ def queue(
         return None
     if not KINDS[kind].while_paused and _paused(person, now):
         return None
+    now = now or utcnow()
     discreet = bool(getattr(person, "is_discreet", False))
     template = current_app.jinja_env.get_template(f"notifications/{kind}.txt")
+    number = texts_to(person, kind) or _asked_at(person, kind, text_to)
     # Subject, text and HTML are rendered (and stored) in the recipient's language.
     with speaking(recipient_language(person, context)):
         module = template.make_module(
@@ -192,22 +352,43 @@ def queue(
         body = str(module).strip() + f"\n\n--\n{choose}\n"
         subject = one_line(str(module.subject), SUBJECT_LENGTH)
         body_html = _html(body)
-    message = Notification(
-        user_id=person.id,
-        to_address=person.email,
-        reply_to=reply_to,
-        kind=kind,
-        subject=subject,
-        body_text=body,
-        body_html=body_html,
-        attachment_name=attachment[0] if attachment else None,
-        attachment=attachment[1] if attachment else None,
-        status=OutboxStatus.queued if person.email else OutboxStatus.held,
-        created_at=now or utcnow(),
-        next_attempt_at=now or utcnow(),
-    )
-    db.session.add(message)
-    return message
+        text = _text(person, kind, number, context) if number else None
+    messages = []
+    if person.email or text is None:
+        messages.append(
+            Notification(
+                user_id=person.id,
+                channel=Channel.email,
+                to_address=person.email,
+                reply_to=reply_to,
+                kind=kind,
+                subject=subject,
+                body_text=body,
+                body_html=body_html,
+                attachment_name=attachment[0] if attachment else None,
+                attachment=attachment[1] if attachment else None,
+                status=OutboxStatus.queued if person.email else OutboxStatus.held,
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+    if text is not None:
+        messages.append(
+            Notification(
+                user_id=person.id,
+                channel=Channel.sms,
+                to_address=number,
+                kind=kind,
+                subject=subject,
+                body_text=text,
+                body_html="",
+                status=OutboxStatus.queued if sms.configured() else OutboxStatus.held,
+                created_at=now,
+                next_attempt_at=after_quiet_hours(person, _zone_of(context), now),
+            )
+        )
+    db.session.add_all(messages)
+    return messages[0]
 
 
 REMOVED = "(removed)"

@@ -1,6 +1,6 @@
 """Message preferences, and the admin's outbox."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -8,9 +8,14 @@ from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.i18n import _
-from gardenhub.notifications import delivery, services
+from gardenhub.notifications import delivery, services, sms
 from gardenhub.notifications.forms import QuietHoursForm
-from gardenhub.notifications.models import STATUS_LABELS, Notification, OutboxStatus
+from gardenhub.notifications.models import (
+    CHANNEL_LABELS,
+    STATUS_LABELS,
+    Notification,
+    OutboxStatus,
+)
 from gardenhub.notifications.services import KINDS, is_muted
 from gardenhub.outcomes import committed, status
 from gardenhub.roles import admin_required
@@ -30,12 +35,20 @@ def preferences():
                 receive=set(request.form.getlist("receive")),
                 quiet_start=form.quiet_start.data,
                 quiet_end=form.quiet_end.data,
+                texts=(
+                    set(request.form.getlist("text")) if current_user.texts_on else None
+                ),
             )
         if saved:
             return redirect(url_for("notifications.preferences"))
     muted = {kind for kind in KINDS if is_muted(current_user, kind)}
     return render_template(
-        "notifications/preferences.html", form=form, kinds=KINDS, muted=muted
+        "notifications/preferences.html",
+        form=form,
+        kinds=KINDS,
+        muted=muted,
+        textable=services.text_choices() if current_user.texts_on else [],
+        texted=services.text_kinds(current_user),
     ), status(form)
 
 
@@ -53,7 +66,9 @@ def outbox():
         messages=db.paginate(query, per_page=50, max_per_page=50, error_out=False),
         status=status,
         status_labels=STATUS_LABELS,
+        channel_labels=CHANNEL_LABELS,
         smtp=delivery.smtp_configured(),
+        sms_backend=current_app.config.get("SMS_BACKEND") if sms.configured() else None,
     )
 
 
@@ -64,6 +79,7 @@ def message(message_id: int):
         "notifications/message.html",
         message=db.get_or_404(Notification, message_id),
         status_labels=STATUS_LABELS,
+        channel_labels=CHANNEL_LABELS,
         kinds=KINDS,
     )
 

@@ -26,6 +26,7 @@ from wtforms.validators import (
 
 from gardenhub.formfields import BaseForm, DateField, IntegerField, strip
 from gardenhub.i18n import _, _l
+from gardenhub.notifications.phones import PhoneNumber
 from gardenhub.projects.models import Visibility
 from gardenhub.workdays.models import weekday_names
 from gardenhub.workdays.services import (
@@ -262,8 +263,11 @@ class AddGuestForm(BaseForm):
         _l("Name"), filters=[strip], validators=[DataRequired(), Length(max=80)]
     )
     phone = StringField(
-        _l("Phone (optional)"), filters=[strip], validators=[Optional(), Length(max=40)]
+        _l("Phone (optional)"),
+        filters=[strip],
+        validators=[PhoneNumber(texts_field="texts_agreed"), Length(max=40)],
     )
+    texts_agreed = BooleanField(_l("They agreed to get text messages"))
     email = EmailField(
         _l("Email (optional)"),
         filters=[strip],

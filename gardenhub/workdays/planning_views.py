@@ -288,6 +288,7 @@ def add_person(shift_id: int):
 def add_guest(shift_id: int):
     shift = manageable(db.get_or_404(Shift, shift_id))
     form = AddGuestForm()
+    form.phone_zone = shift.workday.timezone  # numbers typed without +49
     if not refused(form):
         with committed() as done:
             signup = signups.sign_up_someone(
@@ -297,6 +298,7 @@ def add_guest(shift_id: int):
                 name=form.name.data,
                 phone=form.phone.data,
                 email=form.email.data,
+                texts_agreed=form.texts_agreed.data,
             )
         if done:
             _added(shift, signup)

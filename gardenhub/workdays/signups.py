@@ -236,11 +236,19 @@ def sign_up_someone(
     email: str | None = None,
     name: str | None = None,
     phone: str | None = None,
+    texts_agreed: bool = False,
 ) -> Signup:
     """A coordinator signs someone up from the roster: the account (or earlier
-    guest) with this email, else a new guest by name; then `sign_up`."""
+    guest) with this email, else a new guest by name (with their agreement to
+    texts, audited); then `sign_up`."""
     person = accounts.find_or_add_person(
-        actor=actor, email=email, name=name, phone=phone
+        actor=actor,
+        email=email,
+        name=name,
+        phone=phone,
+        texts_agreed=texts_agreed,
+        zone=shift.workday.timezone,
+        now=now,
     )
     return sign_up(shift, person, now=now, added_by=actor)
 
@@ -349,7 +357,10 @@ def cancel(signup: Signup, *, actor: User, now: datetime) -> None:
     signup.cancelled_at = now
     shift.seats_changed_at = now
     newcomers.cancelled(signup, now=now)
-    if had_a_calendar_file and signup.volunteer.email:
+    if had_a_calendar_file and (
+        signup.volunteer.email
+        or notifications.texts_to(signup.volunteer, "signup_cancelled")
+    ):
         # The confirmation put this shift in their calendar: take it out.
         notifications.queue(
             signup.volunteer,
