@@ -38,7 +38,9 @@ def upgrade():
             ["signup_id"], ["signup.id"], name=op.f("fk_guest_pass_signup_id_signup")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_guest_pass")),
-        sa.UniqueConstraint("shift_id", "person_id", name=op.f("uq_guest_pass_shift_id")),
+        sa.UniqueConstraint(
+            "shift_id", "person_id", name=op.f("uq_guest_pass_shift_id")
+        ),
         sa.UniqueConstraint("token_hash", name=op.f("uq_guest_pass_token_hash")),
     )
     with op.batch_alter_table("guest_pass", schema=None) as batch_op:
