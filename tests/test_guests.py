@@ -45,7 +45,9 @@ def signups_on(shift) -> list[Signup]:
     return db.session.scalars(select(Signup).where(Signup.shift_id == shift.id)).all()
 
 
-def test_the_public_workday_offers_a_sign_up_without_an_account(client, open_workday):
+def test_the_public_workday_offers_a_sign_up_without_an_account(
+    client, open_workday, make_signup
+):
     page = client.get(f"/workdays/{open_workday.id}")
     shift = open_workday.shifts[0]
     assert f'href="/shifts/{shift.id}/guest"' in page.text
@@ -53,6 +55,11 @@ def test_the_public_workday_offers_a_sign_up_without_an_account(client, open_wor
     form = client.get(f"/shifts/{shift.id}/guest")
     assert form.status_code == 200
     assert "2 spots open." in form.text
+    make_signup(shift)
+    assert "1 spot open." in client.get(f"/shifts/{shift.id}/guest").text
+    make_signup(shift)
+    full = client.get(f"/shifts/{shift.id}/guest").text
+    assert "This shift is full: confirming puts you on its waitlist." in full
     assert 'name="website"' in form.text and 'aria-hidden="true"' in form.text
 
 
