@@ -147,6 +147,7 @@ def test_a_full_shift_puts_the_confirming_guest_on_the_waitlist(
     ask(client, shift)
     link = link_sent_to("nadia@example.org")
     client.post(f"{link}/confirm")
+    assert "you are on its waitlist" in client.get(link).text
     mine = [s for s in signups_on(shift) if s.volunteer.email == "nadia@example.org"]
     assert [s.status for s in mine] == ["waitlisted"]
     assert "On the waitlist" in client.get(link).text

@@ -4,7 +4,7 @@ The link's secret is its only key: the page is never cached and sends no
 referrer, so the secret does not travel on to other sites.
 """
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from gardenhub import security
 from gardenhub.config import base_url
@@ -89,8 +89,18 @@ def show(token: str):
 @bp.post("/g/<token>/confirm")
 def confirm(token: str):
     guest_pass = _pass_or_404(token)
-    with committed(success=_("Your seat is confirmed. See you there!")):
-        services.confirm(guest_pass, now=utcnow())
+    with committed() as done:
+        signup = services.confirm(guest_pass, now=utcnow())
+    if done:
+        flash(
+            _("Your seat is confirmed. See you there!")
+            if signup.status == "confirmed"
+            else _(
+                "The shift filled up meanwhile: you are on its waitlist. If a "
+                "seat frees up, we send you a message to take it."
+            ),
+            "success",
+        )
     return redirect(url_for("guests.show", token=token))
 
 
