@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from gardenhub.accounts.models import Role, User
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
+from gardenhub.guests.models import GuestPass
 from gardenhub.hours.models import HoursEntry
 from gardenhub.notifications.models import Notification
 from gardenhub.plots import waitlist
@@ -240,3 +241,18 @@ def test_an_invitation_for_three_admits_exactly_three_of_eight(
     )
     db.session.refresh(invite)
     assert invite.uses == 3
+
+
+def test_two_guest_sign_ups_of_one_address_get_the_same_answer(app, make_workday):
+    """A double-clicked "Send me the link": one guest, one link (the newer
+    one), and both see "check your messages"."""
+    workday = make_workday()
+    workday.project.join_mode = "open"
+    db.session.commit()
+    shift = workday.shifts[0]
+    data = {"name": "Nadia", "contact": "nadia@example.org"}
+    results = race(app, [(None, "POST", f"/shifts/{shift.id}/guest", data)] * 2)
+    assert [status for status, _, _ in results] == [302, 302]
+    assert count(User) == 1
+    assert count(GuestPass) == 1
+    assert count(Notification, Notification.kind == "guest_link") == 2

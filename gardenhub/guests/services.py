@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from gardenhub import audit, tokens
 from gardenhub.accounts import services as accounts
@@ -88,19 +89,11 @@ def ask(
     person = _person_for(name, contact, language)
     if person is None:
         return None
-    found = db.session.scalar(
-        select(GuestPass).where(
-            GuestPass.shift_id == shift.id, GuestPass.person_id == person.id
-        )
-    )
-    guest_pass = found or GuestPass(
-        shift=shift, person=person, channel=contact.channel, created_at=now
-    )
+    guest_pass = _pass_for(shift, person, contact.channel, now)
     secret = tokens.new_secret()
     guest_pass.token_hash = tokens.hash_secret(secret)
     guest_pass.channel = contact.channel
     guest_pass.expires_at = shift.ends_at
-    db.session.add(guest_pass)
     db.session.flush()
     notifications.queue(
         person,
@@ -113,6 +106,36 @@ def ask(
         text_to=contact.phone,
         now=now,
     )
+    return guest_pass
+
+
+def _pass_for(shift: Shift, person: User, channel: str, now: datetime) -> GuestPass:
+    """The person's pass for this shift; a new one unless they asked before
+    (also a moment ago, in a request racing this one)."""
+
+    def existing() -> GuestPass | None:
+        return db.session.scalar(
+            select(GuestPass).where(
+                GuestPass.shift_id == shift.id, GuestPass.person_id == person.id
+            )
+        )
+
+    found = existing()
+    if found is not None:
+        return found
+    guest_pass = GuestPass(
+        shift=shift,
+        person=person,
+        channel=channel,
+        created_at=now,
+        expires_at=shift.ends_at,
+        token_hash=tokens.hash_secret(tokens.new_secret()),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(guest_pass)
+    except IntegrityError:
+        return existing()
     return guest_pass
 
 
@@ -135,8 +158,11 @@ def _person_for(name: str, contact: Contact, language: str | None) -> User | Non
         is_guest=True,
         language=known(language),
     )
-    db.session.add(guest)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(guest)
+    except IntegrityError:  # the same address, asked for a moment ago
+        return find_by_email(contact.email)
     audit.record(guest, "guest.self_signup", guest)
     return guest
 
