@@ -50,7 +50,9 @@ def register_blueprints(app: Flask) -> None:
     from gardenhub.feeds.views import bp as feeds_bp
     from gardenhub.gardens.views import bp as gardens_bp
     from gardenhub.guests.views import bp as guests_bp
+    from gardenhub.hours.gate_views import bp as gate_bp
     from gardenhub.hours.views import bp as hours_bp
+    from gardenhub.me.app_views import bp as app_bp
     from gardenhub.me.views import bp as me_bp
     from gardenhub.notifications.sms_views import bp as sms_bp
     from gardenhub.notifications.views import bp as notifications_bp
@@ -71,7 +73,9 @@ def register_blueprints(app: Flask) -> None:
         plots_bp,
         notifications_bp,
         hours_bp,
+        gate_bp,
         me_bp,
+        app_bp,
         community_bp,
         together_bp,
         language_bp,

@@ -14,6 +14,7 @@ from gardenhub.community import goals
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
 from gardenhub.guests import services as guests
+from gardenhub.hours import gate
 from gardenhub.me import services as me_services
 from gardenhub.notifications import delivery
 from gardenhub.plots import waitlist
@@ -189,11 +190,13 @@ def retention(days: int | None) -> None:
     moved = me_services.pseudonymise_past(days=days, now=now)
     purged = me_services.purge_messages(days=days, now=now)
     forgotten = me_services.forget_unused_guests(guests.purge_ended(now=now))
+    keys = gate.forget_old(now=now)
     db.session.commit()
     click.echo(
         f"{moved} rows older than {days} days no longer name a person; "
         f"{purged} old messages deleted from the outbox; "
-        f"{forgotten} guests who never confirmed a link forgotten."
+        f"{forgotten} guests who never confirmed a link forgotten; "
+        f"{keys} keys of check-ins sent from phones forgotten."
     )
 
 

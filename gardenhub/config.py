@@ -74,6 +74,10 @@ class Defaults:
     # closes this long after its workday ends; hours can be corrected later.
     CHECK_IN_OPENS_HOURS = 2
     CHECK_IN_CLOSES_HOURS = 12
+    # At the gate: how far back a phone's queued check-ins may count, and how
+    # often the self check-in code on the coordinator's screen changes.
+    GATE_QUEUE_HOURS = 24
+    GATE_CODE_SECONDS = 30
 
     # Tasks still short of people this many days before they are due show up on
     # the coordinator's "needs attention" list.

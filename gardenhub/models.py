@@ -6,7 +6,7 @@ from gardenhub.community.models import Goal, Partnership, SharedMilestone, Thank
 from gardenhub.feeds.models import FeedToken
 from gardenhub.gardens.models import Garden, garden_coordinator
 from gardenhub.guests.models import GuestPass
-from gardenhub.hours.models import HoursEntry, HoursLetter
+from gardenhub.hours.models import GateAction, HoursEntry, HoursLetter
 from gardenhub.notifications.models import Notification
 from gardenhub.plots.models import Plot, PlotAssignment, PlotOffer, PlotRequest
 from gardenhub.projects.models import Invite, Membership, Project, project_coordinator
@@ -29,6 +29,7 @@ __all__ = [
     "SharedMilestone",
     "Thanks",
     "Garden",
+    "GateAction",
     "GuestPass",
     "HoursEntry",
     "HoursLetter",

@@ -1,6 +1,8 @@
 """Security headers on every response, session time limits, rate limits, and
 the edge check that keeps control characters out of addresses and forms."""
 
+import hashlib
+import hmac
 import re
 import time
 from datetime import timedelta
@@ -128,6 +130,17 @@ def limit_reset(view):
         view
     )
     return limiter.limit(RESET_PER_ACCOUNT, methods=["POST"], key_func=email_key)(view)
+
+
+def person_tag(user) -> str:
+    """Who a page was made for, as the service worker may know it: a keyed
+    hash of the session's token ("" for nobody), so the pages it keeps for one
+    person are never shown to the next, and a phone's queue is sent only for
+    the person who made it."""
+    if not user.is_authenticated:
+        return ""
+    key = current_app.secret_key.encode()
+    return hmac.new(key, user.get_id().encode(), hashlib.sha256).hexdigest()[:24]
 
 
 def start_session(remember: bool) -> None:

@@ -48,9 +48,21 @@ OWNER_OR_MANAGERS = {**MANAGERS, "volunteer": OK}
 MEMBERS = {**OWNER_OR_MANAGERS, "anonymous": DENY}
 # Machines post here (webhooks): without the provider's signature, a 403.
 SIGNED = dict.fromkeys(ROLES, DENY)
+# Self check-in: only for a browser that just scanned the code at the gate.
+SCANNED_FIRST = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN}
 
 # endpoint: (url with {placeholders}, {method: expectations})
 MATRIX = {
+    "app.manifest": ("/manifest.webmanifest", {"GET": PUBLIC}),
+    "app.service_worker": ("/sw.js", {"GET": PUBLIC}),
+    "app.offline": ("/offline", {"GET": PUBLIC}),
+    "app.start": ("/start", {"GET": PUBLIC}),
+    "gate.sync": ("/workdays/{workday}/check-in/sync", {"POST": MANAGERS}),
+    "gate.code_page": ("/shifts/{shift}/code", {"GET": MANAGERS}),
+    "gate.code_image": ("/shifts/{shift}/code.svg", {"GET": MANAGERS}),
+    "gate.scanned": ("/c/{gate_code}", {"GET": PUBLIC}),
+    "gate.here": ("/shifts/{shift}/here", {"GET": PUBLIC}),
+    "gate.check_myself_in": ("/shifts/{shift}/here", {"POST": SCANNED_FIRST}),
     "language.switch": ("/language/es", {"GET": PUBLIC, "POST": PUBLIC}),
     # Without an account: the form is for everyone; the link is its own key.
     "guests.sign_up": (
@@ -291,8 +303,10 @@ def outcome(response) -> str:
         return DENY
     if response.status_code == 302 and "/login" in response.headers["Location"]:
         return LOGIN
+    if response.status_code == 401:  # the phone's queue: "log in again", as JSON
+        return LOGIN
     assert response.status_code < 500, response.status_code
-    assert response.status_code not in (401, 405), response.status_code
+    assert response.status_code != 405, response.status_code
     return OK
 
 

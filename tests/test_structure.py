@@ -25,6 +25,7 @@ LEAVES = {
     "i18n",
     "notifications",
     "outcomes",
+    "qr",
     "roles",
     "security",
     "slugs",

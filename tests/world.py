@@ -22,6 +22,7 @@ from gardenhub.feeds import services as feed_services
 from gardenhub.gardens.models import Garden
 from gardenhub.guests import services as guest_services
 from gardenhub.guests.services import Contact
+from gardenhub.hours import gate
 from gardenhub.hours import services as hours_services
 from gardenhub.hours.models import HoursEntry
 from gardenhub.notifications.models import Notification
@@ -413,6 +414,7 @@ def _build(language: str) -> World:
         "guest_shift": guest_shift.id,
         "pending_link": pending_link,
         "guest_link": guest_link,
+        "gate_code": gate.code_for(soon_shift, now),
         "confirm_token": tokens.make(
             "confirm-email", [unconfirmed.id, unconfirmed.email, ""]
         ),

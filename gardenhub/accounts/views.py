@@ -193,7 +193,11 @@ def logout():
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
-    return redirect(url_for("workdays.home"))
+    response = redirect(url_for("workdays.home"))
+    # The browser forgets what the app kept on this device: pages saved for
+    # use without signal and anything queued (the phone warned first).
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/profile", methods=["GET", "POST"])

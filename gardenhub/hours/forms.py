@@ -1,5 +1,9 @@
-"""Forms for hours: log them, adjust credited hours, letters, walk-ins."""
+"""Forms for hours: log them, adjust credited hours, letters, walk-ins, and
+the changes a phone queued at the gate."""
 
+from datetime import datetime
+
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     EmailField,
@@ -17,6 +21,7 @@ from wtforms.validators import (
 )
 
 from gardenhub.formfields import BaseForm, DateField, DecimalField, strip
+from gardenhub.hours import gate
 from gardenhub.i18n import _, _l
 from gardenhub.notifications.phones import PhoneNumber
 
@@ -110,3 +115,58 @@ class PeriodForm(BaseForm):
                     "another end."
                 )
             )
+
+
+def _whole(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def gate_action(
+    raw, *, zone: str, now: datetime
+) -> tuple[gate.Action | None, gate.Answer | None]:
+    """One change from a phone's queue, checked like the page's own forms: the
+    change, or the answer that refuses it (nothing is applied or recorded)."""
+    if not isinstance(raw, dict):
+        return None, gate.Answer("", "invalid", _("This change could not be read."))
+    key = raw.get("key")
+    if not isinstance(key, str) or not gate.KEY.fullmatch(key):
+        return None, gate.Answer(
+            "", "invalid", _("This change has no valid key, so it was not applied.")
+        )
+    kind = raw.get("kind")
+    if kind not in gate.KINDS:
+        return None, gate.Answer(key, "invalid", _("This change could not be read."))
+    try:
+        sent = datetime.fromisoformat(str(raw.get("made_at")))
+    except ValueError:
+        sent = None
+    if sent is not None and sent.tzinfo is None:
+        sent = None
+    action = gate.Action(key=key, kind=kind, made_at=gate.made_at(sent, now))
+    if kind != "walk_in":
+        action.signup_id = _whole(raw.get("signup"))
+        return action, None
+    action.shift_id = _whole(raw.get("shift"))
+    fields = {
+        name: raw[name]
+        for name in ("email", "name", "phone")
+        if isinstance(raw.get(name), str)
+    }
+    if raw.get("texts_agreed") is True:
+        fields["texts_agreed"] = "y"
+    form = WalkInForm(formdata=MultiDict(fields), meta={"csrf": False})
+    form.phone_zone = zone
+    if not form.validate():
+        problems = [
+            _("%(label)s: %(message)s", label=field.label.text, message=message)
+            for field in form
+            for message in field.errors
+        ]
+        return None, gate.Answer(key, "invalid", " ".join(problems))
+    action.email, action.name, action.phone = (
+        form.email.data,
+        form.name.data,
+        form.phone.data,
+    )
+    action.texts_agreed = form.texts_agreed.data
+    return action, None

@@ -88,3 +88,20 @@ class HoursLetter(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     volunteer: Mapped[User | None] = relationship()
+
+
+class GateAction(db.Model):
+    """A check-in, undo or walk-in sent from a coordinator's phone, by the key
+    the phone gave it: however often the phone retries, the change is applied
+    once and every retry gets the first answer."""
+
+    __tablename__ = "gate_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # "done", "conflict" (a rule said no) or "invalid" (what was sent).
+    outcome: Mapped[str] = mapped_column(String(20), default="done")
+    message: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

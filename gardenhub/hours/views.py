@@ -30,12 +30,13 @@ from gardenhub.hours.forms import (
     WalkInForm,
 )
 from gardenhub.hours.models import HoursEntry, HoursLetter
-from gardenhub.i18n import _, format_day, format_number
+from gardenhub.i18n import _, format_day, format_number, ngettext
 from gardenhub.outcomes import committed, refused, status
 from gardenhub.projects.models import Project
 from gardenhub.projects.queries import managed_project_ids
 from gardenhub.projects.views import member_project_ids
 from gardenhub.roles import coordinator_required, manageable
+from gardenhub.security import person_tag
 from gardenhub.timezones import local_today
 from gardenhub.workdays import newcomers
 from gardenhub.workdays import queries as workday_queries
@@ -61,14 +62,55 @@ def _plurals() -> dict:
 def check_in_page(workday_id: int):
     workday = manageable(workday_queries.load_workday_page(workday_id) or abort(404))
     rows = workday_queries.roster(workday)
-    return render_template(
+    page = render_template(
         "hours/check_in.html",
         workday=workday,
         signups=rows,
         first_timers=newcomers.first_timers(workday, rows),
         windows={s.id: services.check_in_window(s) for s in workday.shifts},
         now=utcnow(),
+        person_tag=person_tag(current_user),
+        gate_text=_gate_text(),
     )
+    # The service worker keeps this page (for this person) for use without signal.
+    return page, 200, {"GardenHub-Offline": "keep"}
+
+
+def _gate_text() -> dict:
+    """What the check-in page's script says, in the page's language."""
+    return {
+        "waiting": _("waiting to send"),
+        "queued_one": ngettext(
+            "%(count)s change is waiting on this phone. It is sent as soon as "
+            "there is signal.",
+            "%(count)s changes are waiting on this phone. They are sent as soon "
+            "as there is signal.",
+            1,
+            count="{count}",
+        ),
+        "queued_other": ngettext(
+            "%(count)s change is waiting on this phone. It is sent as soon as "
+            "there is signal.",
+            "%(count)s changes are waiting on this phone. They are sent as soon "
+            "as there is signal.",
+            2,
+            count="{count}",
+        ),
+        "sending": _("Sending…"),
+        "sent": _("Everything is sent."),
+        "logged_out": _("Log in again to send the changes waiting on this phone."),
+        "log_in": _("Log in"),
+        "failed": _("Could not send just now. Trying again soon."),
+        "needs_signal": _(
+            "Correcting hours needs a connection. Try again when the phone has signal."
+        ),
+        "here_undo": _("✓ Here · undo"),
+        "check_in": _("Check in"),
+        "walk_in": _("walk-in"),
+        "count": _("%(here)s of %(total)s here", here="{here}", total="{total}"),
+        "not_applied": _("Not applied:"),
+        "dismiss": _("Dismiss"),
+    }
 
 
 @bp.post("/signups/<int:signup_id>/check-in")
