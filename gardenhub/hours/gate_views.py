@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from gardenhub.config import absolute_url
 from gardenhub.db import utcnow
 from gardenhub.errors import GardenHubError
 from gardenhub.extensions import db
@@ -112,8 +113,11 @@ def code_image(shift_id: int):
         code = gate.code_for(shift, utcnow())
     except GardenHubError as error:
         abort(409, error.message)
-    link = url_for("gate.scanned", code=code, _external=True)
-    return Response(str(svg(link, scale=8)), mimetype="image/svg+xml", headers=NO_STORE)
+    link = absolute_url("gate.scanned", code=code)
+    # The address the picture encodes, for the coordinator's own tools (and
+    # the browser journeys, which cannot point a camera at a screen).
+    headers = {**NO_STORE, "GardenHub-Code-Link": link}
+    return Response(str(svg(link, scale=8)), mimetype="image/svg+xml", headers=headers)
 
 
 @bp.get("/c/<code>")

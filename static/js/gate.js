@@ -235,41 +235,45 @@
     });
   }
 
-  var retried = false;
-  function send() {
+  // What the server said: "done" (answered, change by change), "login"
+  // (the session ended: keep everything) or "stale" (most likely the page's
+  // token expired: fetch a fresh page and try once more).
+  function understand(response, items) {
+    var type = response.headers.get("Content-Type") || "";
+    if (type.indexOf("application/json") === -1) return "stale";
+    return response.json().then(function (body) {
+      if (response.status === 200) return settle(items, body.answers || []).then(function () { return "done"; });
+      if (response.status === 401) {
+        say(body.error.message, { href: "/login?next=" + encodeURIComponent(window.location.pathname), label: text.log_in });
+        return "login";
+      }
+      if (response.status === 403 || response.status === 404) {
+        return settle(items, items.map(function (item) {
+          return { key: item.key, outcome: "conflict", message: body.error.message };
+        })).then(function () { return "done"; });
+      }
+      throw new Error(body.error ? body.error.message : "refused");
+    });
+  }
+
+  function send(again) {
     if (sending) return Promise.resolve();
     return waiting().then(function (items) {
       if (!items.length) return;
       sending = items.map(function (item) { return item.key; });
       say(text.sending);
       return post(items).then(function (response) {
-        var type = response.headers.get("Content-Type") || "";
-        if (type.indexOf("application/json") === -1) {
-          // Most likely the form token has expired: fetch a fresh page, try once more.
-          if (!retried) {
-            retried = true;
-            return reload().then(function () { sending = null; return send(); });
-          }
-          throw new Error("not json");
-        }
-        return response.json().then(function (body) {
-          if (response.status === 200) return settle(items, body.answers || []);
-          if (response.status === 401) {
-            say(body.error.message, { href: "/login?next=" + encodeURIComponent(window.location.pathname), label: text.log_in });
-            return;
-          }
-          if (response.status === 403 || response.status === 404) {
-            return settle(items, items.map(function (item) {
-              return { key: item.key, outcome: "conflict", message: body.error.message };
-            }));
-          }
-          throw new Error(body.error ? body.error.message : "refused");
-        });
-      }).then(function () {
-        retried = false;
+        return understand(response, items);
+      }).then(function (next) {
         sending = null;
-        return reload();
-      }, function () {
+        if (next === "stale") {
+          if (again) throw new Error("refused");
+          return reload().then(function () { return send(true); });
+        }
+        if (next === "login") return;
+        // Whatever was queued while this request was on its way goes next.
+        return reload().then(function (left) { if (left.length) return send(); });
+      }).catch(function () {
         sending = null;
         return announce().then(function (left) {
           if (left.length && navigator.onLine) say(text.failed + " " + queuedMessage(left.length));

@@ -64,6 +64,9 @@ def live_server(tmp_path_factory):
         "GARDENHUB_SECRET_KEY": "browser-tests",
         "GARDENHUB_SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.sqlite'}",
         "GARDENHUB_BASE_URL": f"http://127.0.0.1:{port}",
+        # The self check-in code changes every 4 s (not 30), so a journey can
+        # watch one expire.
+        "GARDENHUB_GATE_CODE_SECONDS": "4",
     }
     flask = [sys.executable, "-m", "flask", "--app", "gardenhub"]
     subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True)

@@ -151,6 +151,11 @@ def test_check_in_and_admin_pages_have_no_serious_violations(axe_page):
     axe_page.get_by_role("link", name="Drop-in watering").first.click()
     workday = axe_page.url.split("/workdays/")[1]
     check(axe_page, [f"/workdays/{workday}/check-in"], "a11y-open-")
+    # At the gate: the code on the coordinator's screen, the page it opens
+    # (before scanning), and what the app shows without signal.
+    code = axe_page.locator(".gate-code-link a").first.get_attribute("href")
+    shift = code.split("/shifts/")[1].split("/")[0]
+    check(axe_page, [code, f"/shifts/{shift}/here", "/offline"], "a11y-gate-")
     axe_page.context.clear_cookies()
     axe_page.context.add_cookies(
         [{"name": "lang", "value": axe_page.language, "url": origin(axe_page)}]
