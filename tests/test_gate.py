@@ -500,3 +500,25 @@ def test_members_only_workday_takes_no_stranger_as_a_walk_in(
     refused = client.post(f"/shifts/{shift.id}/here", follow_redirects=True)
     assert "for the project's members" in text(refused)
     assert db.session.scalar(select(func.count()).select_from(Signup)) == 0
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        {"name": "Null\x00byte"},
+        {"name": "x" * 500},
+        {"name": "Bell\x07"},
+        {"email": {"nested": "object"}, "name": ["list"]},
+        {"phone": "+1 900 555 0100", "texts_agreed": True},
+        {"shift": "1; drop table signup"},
+        {"shift": 10**30, "name": "Huge"},
+    ],
+)
+def test_hostile_walk_ins_are_refused_and_change_nothing(
+    client, auth, coordinator, workday, hostile
+):
+    auth.login(coordinator)
+    action = {"key": key(), "kind": "walk_in", "shift": workday.shifts[0].id}
+    [answer] = answers(sync(client, workday, {**action, **hostile}))
+    assert answer["outcome"] in ("invalid", "conflict") and answer["message"]
+    assert db.session.scalar(select(func.count()).select_from(Signup)) == 0

@@ -26,7 +26,8 @@ from gardenhub.projects.models import Project
 
 
 def race(app, requests: list[tuple]) -> list[tuple[int, str, list]]:
-    """Send each (user or None, method, url, data) at the same moment.
+    """Send each (user or None, method, url, data) at the same moment; data
+    `{"json": body}` is sent as JSON.
 
     Returns (status, body, flashes) per request, in the order given."""
     start = threading.Barrier(len(requests))
@@ -46,7 +47,10 @@ def race(app, requests: list[tuple]) -> list[tuple[int, str, list]]:
                 session["_user_id"] = token
                 session["_fresh"] = True
         start.wait(timeout=60)
-        response = client.open(url, method=method, data=data)
+        body = (
+            {"json": data["json"]} if data and set(data) == {"json"} else {"data": data}
+        )
+        response = client.open(url, method=method, **body)
         with client.session_transaction() as session:
             flashes = list(session.get("_flashes", []))
         return response.status_code, response.get_data(as_text=True), flashes
@@ -256,3 +260,70 @@ def test_two_guest_sign_ups_of_one_address_get_the_same_answer(app, make_workday
     assert count(User) == 1
     assert count(GuestPass) == 1
     assert count(Notification, Notification.kind == "guest_link") == 2
+
+
+def test_one_queued_check_in_sent_twice_at_once_counts_once(
+    app, make_project, make_workday, make_signup, make_user
+):
+    """A phone retrying on a flaky line while its first try is still on its
+    way, and a second coordinator checking the same person in: one check-in,
+    and the twin gets the first answer."""
+    from gardenhub.hours.models import GateAction
+    from gardenhub.workdays.models import Signup
+
+    coordinators = [make_user(Role.coordinator) for _ in range(2)]
+    workday = make_workday(
+        project=make_project(coordinators=coordinators), days=0.04, capacities=(4,)
+    )
+    signup = make_signup(workday.shifts[0])
+    url = f"/workdays/{workday.id}/check-in/sync"
+    action = {"key": "k" * 36, "kind": "check_in", "signup": signup.id}
+    other = {**action, "key": "o" * 36}
+    results = race(
+        app,
+        [
+            (coordinators[0], "POST", url, {"json": {"actions": [action]}}),
+            (coordinators[0], "POST", url, {"json": {"actions": [action]}}),
+            (coordinators[1], "POST", url, {"json": {"actions": [other]}}),
+        ],
+    )
+    assert [status for status, _, _ in results] == [200, 200, 200]
+    assert all("checked in" in body for _, body, _ in results)
+    assert count(Signup, Signup.checked_in_at.is_not(None)) == 1
+    assert count(GateAction) == 2
+
+
+def test_two_scanners_for_the_last_seat_get_one_seat(
+    app, make_project, make_workday, make_signup, make_user
+):
+    from gardenhub.hours import gate
+    from gardenhub.workdays.models import Signup
+
+    shift = make_workday(project=make_project(), days=0.04, capacities=(1,)).shifts[0]
+    code = gate.code_for(shift, utcnow())
+    racers = [make_user() for _ in range(2)]
+    clients = []
+    for person in racers:
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = person.session_token
+            session["_fresh"] = True
+        client.get(f"/c/{code}")
+        clients.append(client)
+    url = f"/shifts/{shift.id}/here"
+    db.session.commit()
+    start = threading.Barrier(2)
+
+    def tap(client):
+        start.wait(timeout=60)
+        response = client.post(url, follow_redirects=True)
+        return response.status_code, response.get_data(as_text=True)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(tap, clients))
+    db.session.expire_all()
+    assert [status for status, _ in results] == [200, 200]
+    bodies = sorted(body for _, body in results)
+    assert sum("This shift is full" in body for body in bodies) == 1
+    assert count(Signup, Signup.status == "confirmed") == 1
+    assert db.session.get(type(shift), shift.id).capacity == 1

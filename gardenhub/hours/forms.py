@@ -118,7 +118,10 @@ class PeriodForm(BaseForm):
 
 
 def _whole(value) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """An id as JSON sends it: a whole number a database column can hold."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31:
+        return value
+    return None
 
 
 def gate_action(
