@@ -345,6 +345,13 @@ def test_the_manifest_and_worker_make_it_installable(client):
     assert 'rel="manifest"' in client.get("/").get_data(as_text=True)
 
 
+def test_the_manifest_speaks_the_readers_language(client):
+    client.set_cookie("lang", "de")
+    manifest = client.get("/manifest.webmanifest").get_json()
+    assert manifest["lang"] == "de"
+    assert manifest["description"] == "Gartentage, Check-in und Stunden."
+
+
 def test_the_offline_page_names_nobody(client, auth, coordinator):
     auth.login(coordinator)
     page = client.get("/offline").get_data(as_text=True)
