@@ -497,6 +497,21 @@ def test_a_logged_out_scanner_is_offered_log_in_or_the_guest_way(client, workday
     assert "Members&#39; workday" not in page and "Garden workday" in page
 
 
+def test_a_scan_before_logging_in_still_counts_after(
+    client, auth, workday, make_signup, make_user
+):
+    person = make_user()
+    signup = make_signup(workday.shifts[0], person)
+    response = scan(client, gate.code_for(workday.shifts[0], utcnow()))
+    here = response.headers["Location"]
+    login = client.get(here).get_data(as_text=True)
+    assert "/login?next=" in login
+    auth.login(person)
+    assert "Check me in" in client.get(here).get_data(as_text=True)
+    client.post(here)
+    assert fresh(signup).checked_in_at is not None
+
+
 def test_members_only_workday_takes_no_stranger_as_a_walk_in(
     client, auth, make_workday, project, make_user
 ):

@@ -415,6 +415,7 @@ def _build(language: str) -> World:
         "pending_link": pending_link,
         "guest_link": guest_link,
         "gate_code": gate.code_for(soon_shift, now),
+        "gate_shift": soon_shift.id,
         "confirm_token": tokens.make(
             "confirm-email", [unconfirmed.id, unconfirmed.email, ""]
         ),

@@ -100,8 +100,15 @@ def safe_next(target: str | None) -> str:
     return safe_path(target) or url_for("workdays.home")
 
 
+# What survives log-in: a code scanned at the gate just before (it says where
+# this browser is, not who uses it), so the volunteer can log in and check in.
+CARRIED_OVER = ("gate_pass",)
+
+
 def _start_session(user: User, remember: bool = False) -> None:
-    session.clear()  # a fresh session: nothing carried over from before log-in
+    kept = {key: session[key] for key in CARRIED_OVER if key in session}
+    session.clear()  # a fresh session: nothing else carried over from before log-in
+    session.update(kept)
     login_user(user, remember=remember)
     security.start_session(remember)
 

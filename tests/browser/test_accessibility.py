@@ -168,6 +168,37 @@ def test_check_in_and_admin_pages_have_no_serious_violations(axe_page):
     )
 
 
+def test_gate_screens_in_use_have_no_serious_violations(axe_page):
+    """The check-in page with a change waiting to send (no signal), and the
+    page a volunteer sees right after scanning the code."""
+    log_in(axe_page, "coordinator@example.org", "demo-coord-1234")
+    axe_page.goto("/")
+    axe_page.get_by_role("link", name="Drop-in watering").first.click()
+    workday = axe_page.url.split("/workdays/")[1]
+    axe_page.goto(f"/workdays/{workday}/check-in")
+    axe_page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    axe_page.reload()
+    code = axe_page.locator(".gate-code-link a").first.get_attribute("href")
+    shift = code.split("/shifts/")[1].split("/")[0]
+    axe_page.context.set_offline(True)
+    axe_page.locator("form[data-gate-action=check_in] button").first.click()
+    expect(axe_page.locator(".waiting").first).to_be_visible()
+    screenshot(axe_page, "a11y-gate-waiting")
+    problems = serious_violations(axe_page)
+    # Take the change back: nothing of this test reaches the server.
+    axe_page.locator("button[data-pending]").first.click()
+    expect(axe_page.locator(".waiting")).to_have_count(0)
+    axe_page.context.set_offline(False)
+    assert problems == []
+    link = axe_page.request.get(f"/shifts/{shift}/code.svg").headers[
+        "gardenhub-code-link"
+    ]
+    axe_page.goto(link)
+    expect(axe_page).to_have_url(re.compile(f"/shifts/{shift}/here"))
+    screenshot(axe_page, "a11y-gate-scanned")
+    assert serious_violations(axe_page) == []
+
+
 def press_tab_until(page, matcher, limit: int = 80) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
