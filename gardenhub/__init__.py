@@ -44,7 +44,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     from gardenhub.accounts.language_views import bp as language_bp
+    from gardenhub.accounts.token_views import bp as tokens_bp
     from gardenhub.accounts.views import bp as accounts_bp
+    from gardenhub.api.docs_views import bp as api_docs_bp
+    from gardenhub.api.embed_views import bp as embed_bp
+    from gardenhub.api.views import init_app as init_api
     from gardenhub.community.together_views import bp as together_bp
     from gardenhub.community.views import bp as community_bp
     from gardenhub.feeds.views import bp as feeds_bp
@@ -81,5 +85,9 @@ def register_blueprints(app: Flask) -> None:
         language_bp,
         guests_bp,
         sms_bp,
+        embed_bp,
+        tokens_bp,
+        api_docs_bp,
     ):
         app.register_blueprint(blueprint)
+    init_api(app)

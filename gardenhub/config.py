@@ -78,6 +78,13 @@ class Defaults:
     # often the self check-in code on the coordinator's screen changes.
     GATE_QUEUE_HOURS = 24
     GATE_CODE_SECONDS = 30
+    # The JSON API (flask-smorest): requests per token, or per address without one.
+    API_RATE_LIMIT = "120 per minute"
+    API_TITLE = "GardenHub"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
 
     # Tasks still short of people this many days before they are due show up on
     # the coordinator's "needs attention" list.

@@ -1,13 +1,14 @@
 """Domain errors and the error pages for 400/403/404/405/422/500."""
 
 import logging
+import time
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from gardenhub.extensions import db
+from gardenhub.extensions import db, limiter
 from gardenhub.i18n import _, _l
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,60 @@ TITLES = {
 }
 
 
+# The JSON API's error codes: stable, for scripts to branch on.
+API_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    422: "invalid",
+    429: "too_many_requests",
+    500: "server_error",
+}
+
+
+def _for_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _fields(data: dict) -> dict[str, list[str]]:
+    """What a refusal says per field: webargs' messages (by location, then
+    field) or the view's own `errors`, flattened to field → messages."""
+    found = data.get("errors") or {}
+    for by_field in (data.get("messages") or {}).values():
+        found = {**found, **by_field}
+    return {
+        str(name): [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])]
+        for name, msgs in found.items()
+    }
+
+
+def api_error(code: int, message=None, *, fields=None, headers=None):
+    """Every API refusal: {"error": {"code", "message", "fields"}}."""
+    if message is None:
+        message = TITLES.get(code) or _("Error")
+    body = {
+        "error": {
+            "code": API_CODES.get(code, "error"),
+            "message": str(message),
+            "fields": fields or {},
+        }
+    }
+    return body, code, {"Cache-Control": "no-store", **(headers or {})}
+
+
+def _retry_after() -> dict:
+    current = limiter.current_limit
+    if current is None:
+        return {"Retry-After": "60"}
+    return {"Retry-After": str(max(1, int(current.reset_at - time.time()) + 1))}
+
+
 def render_error(code: int, message: str | None = None):
+    if _for_api():
+        return api_error(code, message)
     body = render_template(
         f"errors/{code}.html" if code in (403, 404, 500) else "errors/generic.html",
         code=code,
@@ -100,6 +154,17 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code >= 500:
             return render_error(500)
+        if _for_api():
+            data = getattr(error, "data", None) or {}
+            headers = dict(data.get("headers") or {})
+            if error.code == 429:
+                headers.update(_retry_after())
+            return api_error(
+                error.code,
+                data.get("message"),
+                fields=_fields(data),
+                headers=headers,
+            )
         if request.path.endswith(".ics") or request.path.startswith("/feeds/"):
             return error.description, error.code, {"Content-Type": "text/plain"}
         message = error.description if error.code in (400, 403, 422) else None

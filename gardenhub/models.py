@@ -1,5 +1,6 @@
 """Every model in one place, so migrations, the shell and tests see them all."""
 
+from gardenhub.accounts.api_tokens import ApiToken
 from gardenhub.accounts.models import Role, User
 from gardenhub.audit import AuditEvent
 from gardenhub.community.models import Goal, Partnership, SharedMilestone, Thanks
@@ -20,6 +21,7 @@ from gardenhub.workdays.models import (
 )
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "FeedToken",
     "Goal",

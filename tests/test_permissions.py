@@ -48,11 +48,45 @@ OWNER_OR_MANAGERS = {**MANAGERS, "volunteer": OK}
 MEMBERS = {**OWNER_OR_MANAGERS, "anonymous": DENY}
 # Machines post here (webhooks): without the provider's signature, a 403.
 SIGNED = dict.fromkeys(ROLES, DENY)
+# The JSON API's own operations take a token, never the session: every
+# visitor of the pages gets 401 (a token's scopes: tests/test_api.py).
+TOKEN_ONLY = dict.fromkeys(ROLES, LOGIN)
 # Self check-in: only for a browser that just scanned the code at the gate.
 SCANNED_FIRST = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN}
 
 # endpoint: (url with {placeholders}, {method: expectations})
 MATRIX = {
+    "embed.garden": ("/embed/gardens/{garden}", {"GET": PUBLIC}),
+    "embed.project": ("/embed/projects/{project}", {"GET": PUBLIC}),
+    "embed.theme": ("/embed/theme.css", {"GET": PUBLIC}),
+    "api_tokens.tokens": ("/profile/tokens", {"GET": LOGGED_IN, "POST": LOGGED_IN}),
+    "api_tokens.revoke": ("/profile/tokens/{api_token}/revoke", {"POST": OWNER}),
+    "api_docs.docs": ("/api/v1/docs", {"GET": PUBLIC}),
+    "api-docs.openapi_json": ("/api/v1/openapi.json", {"GET": PUBLIC}),
+    "api_public.gardens": ("/api/v1/gardens", {"GET": PUBLIC}),
+    "api_public.garden": ("/api/v1/gardens/{garden}", {"GET": PUBLIC}),
+    "api_public.projects": ("/api/v1/projects", {"GET": PUBLIC}),
+    "api_public.project": ("/api/v1/projects/{project}", {"GET": PUBLIC}),
+    "api_public.workdays": ("/api/v1/workdays", {"GET": PUBLIC}),
+    "api_public.workday": ("/api/v1/workdays/{guest_workday}", {"GET": PUBLIC}),
+    "api_me.me": ("/api/v1/me", {"GET": TOKEN_ONLY}),
+    "api_me.my_shifts": ("/api/v1/me/shifts", {"GET": TOKEN_ONLY}),
+    "api_me.my_tasks": ("/api/v1/me/tasks", {"GET": TOKEN_ONLY}),
+    "api_me.sign_up": ("/api/v1/shifts/{shift}/signup", {"POST": TOKEN_ONLY}),
+    "api_me.cancel": ("/api/v1/me/signups/{signup}/cancel", {"POST": TOKEN_ONLY}),
+    "api_me.confirm": ("/api/v1/me/signups/{signup}/confirm", {"POST": TOKEN_ONLY}),
+    "api_coordinate.managed_workdays": (
+        "/api/v1/coordinate/workdays",
+        {"GET": TOKEN_ONLY},
+    ),
+    "api_coordinate.roster": (
+        "/api/v1/coordinate/workdays/{workday}/roster",
+        {"GET": TOKEN_ONLY},
+    ),
+    "api_coordinate.check_in": (
+        "/api/v1/coordinate/signups/{signup}/check-in",
+        {"POST": TOKEN_ONLY},
+    ),
     "app.manifest": ("/manifest.webmanifest", {"GET": PUBLIC}),
     "app.service_worker": ("/sw.js", {"GET": PUBLIC}),
     "app.offline": ("/offline", {"GET": PUBLIC}),

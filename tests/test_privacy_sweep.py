@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from gardenhub import demo
+from gardenhub.accounts import api_tokens
 from gardenhub.accounts.models import User
 from gardenhub.db import utcnow
 from gardenhub.extensions import db
@@ -44,7 +45,20 @@ def public_urls():
             f"/projects/{project.slug}/calendar.ics",
         ]
     for workday in db.session.scalars(select(Workday).limit(8)):
-        urls += [f"/workdays/{workday.id}", f"/workdays/{workday.id}.ics"]
+        urls += [
+            f"/workdays/{workday.id}",
+            f"/workdays/{workday.id}.ics",
+            f"/api/v1/workdays/{workday.id}",
+        ]
+    # The JSON API's public reads: exactly what the public pages show.
+    urls += [
+        "/api/v1/gardens",
+        f"/api/v1/gardens/{garden.slug}",
+        "/api/v1/projects?per_page=100",
+        "/api/v1/workdays?per_page=100",
+        f"/api/v1/workdays?garden={garden.slug}&per_page=100",
+    ]
+    urls += [f"/api/v1/projects/{p.slug}" for p in db.session.scalars(select(Project))]
     urls += [f"/plots/{p.id}" for p in db.session.scalars(select(Plot).limit(10))]
     urls += [
         f"/tasks/{t.id}" for t in db.session.scalars(select(Task).where(Task.is_public))
@@ -189,6 +203,29 @@ def test_a_logged_in_stranger_sees_no_member_only_text_anywhere(
         assert not leaked, (url, leaked)
         checked += 1
     assert checked > 30
+    # The API with the stranger's own token (every scope they may have):
+    # their own data only, and no member-only workday, title or name.
+    _row, secret = api_tokens.create(
+        stranger, name="script", scopes=["read", "signup"], days=30, now=utcnow()
+    )
+    db.session.commit()
+    token = {"Authorization": f"Bearer {secret}"}
+    for url in ["/api/v1/me", "/api/v1/me/shifts", "/api/v1/me/tasks"]:
+        response = client.get(url, headers=token)
+        assert response.status_code == 200, url
+        leaked = [s for s in secrets if s in response.get_data(as_text=True)]
+        assert not leaked, (url, leaked)
+    for workday in members_only:
+        assert (
+            client.get(f"/api/v1/workdays/{workday.id}", headers=token).status_code
+            == 404
+        )
+        refused = client.post(
+            f"/api/v1/shifts/{workday.shifts[0].id}/signup", headers=token
+        )
+        assert refused.status_code == 404
+        assert not [s for s in secrets if s in refused.get_data(as_text=True)]
+    assert client.get("/api/v1/coordinate/workdays", headers=token).status_code == 403
     deliver()
     mine = [m for rcpt, m in smtp_server.messages if rcpt == [STRANGER]]
     assert mine  # the cancellation reached them

@@ -45,6 +45,7 @@ RANKS = {
     "community": 6,
     "guests": 6,
     "me": 7,
+    "api": 7,
 }
 # The app factory, CLI, demo data and the model registry see everything.
 TOP = {"__init__", "cli", "demo", "models"}

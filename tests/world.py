@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from gardenhub import tokens
+from gardenhub.accounts import api_tokens
 from gardenhub.accounts.models import Role, User
 from gardenhub.community import goals
 from gardenhub.community.models import Thanks
@@ -358,6 +359,9 @@ def _build(language: str) -> World:
     pending_link = _guest_link(guest_shift, "Gia", "gia@example.org", now)
     guest_link = _guest_link(soon_shift, "Gus", "gus@example.org", now)
     guest_services.confirm(guest_services.find(guest_link), now=now)
+    api_token, _api_secret = api_tokens.create(
+        volunteer, name="script", scopes=["read"], days=30, now=now
+    )
     letter = hours_services.issue_letter(
         volunteer,
         starts_on=now.date(),
@@ -416,6 +420,8 @@ def _build(language: str) -> World:
         "guest_link": guest_link,
         "gate_code": gate.code_for(soon_shift, now),
         "gate_shift": soon_shift.id,
+        "guest_workday": guest_shift.workday_id,
+        "api_token": api_token.id,
         "confirm_token": tokens.make(
             "confirm-email", [unconfirmed.id, unconfirmed.email, ""]
         ),

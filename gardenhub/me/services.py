@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
 from gardenhub import audit
+from gardenhub.accounts import api_tokens
 from gardenhub.accounts.models import User
 from gardenhub.community import celebrations, goals
 from gardenhub.community.models import Goal
@@ -250,6 +251,7 @@ def delete_account(person: User, *, password: str, now: datetime) -> None:
         update(Signup).where(Signup.buddy_id == person.id).values(buddy_id=None)
     )
     db.session.execute(delete(FeedToken).where(FeedToken.user_id == person.id))
+    api_tokens.forget(person)
     db.session.execute(delete(GuestPass).where(GuestPass.person_id == person.id))
     for letter in db.session.scalars(
         select(HoursLetter).where(HoursLetter.volunteer_id == person.id)

@@ -111,6 +111,7 @@ def workday_summaries(
     *conditions,
     order=None,
     limit: int | None = None,
+    offset: int = 0,
     for_feeds: bool = False,
 ) -> list[WorkdaySummary]:
     """Workdays matching `conditions` with their seat totals, in two queries: the
@@ -125,6 +126,8 @@ def workday_summaries(
     )
     if limit:
         query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     workdays = db.session.scalars(query).all()
     if not workdays:
         return []
@@ -162,14 +165,17 @@ def upcoming_workdays(
     project_id: int | None = None,
     now: datetime | None = None,
     limit: int = 50,
+    offset: int = 0,
     include_cancelled: bool = True,
     member_of: set[int] | frozenset = frozenset(),
+    where: tuple = (),
 ) -> list[WorkdaySummary]:
     now = now or utcnow()
     conditions = [
         Workday.ends_at > now,
         Workday.starts_at > now - LONGEST_WORKDAY,
         visible(member_of),
+        *where,
     ]
     if garden_id:
         conditions.append(Workday.garden_id == garden_id)
@@ -177,7 +183,7 @@ def upcoming_workdays(
         conditions.append(Workday.project_id == project_id)
     if not include_cancelled:
         conditions.append(Workday.status == WorkdayStatus.scheduled)
-    return workday_summaries(*conditions, limit=limit)
+    return workday_summaries(*conditions, limit=limit, offset=offset)
 
 
 def workdays_between(
