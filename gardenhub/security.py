@@ -194,6 +194,11 @@ def _is_sessionless(app: Flask) -> bool:
     return getattr(view, "sessionless", False)
 
 
+def is_sessionless() -> bool:
+    """Whether this request's view is the same for everyone."""
+    return _is_sessionless(current_app)
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, except that a sessionless view's
     answer neither sets the cookie nor varies on it (Flask-Login peeks at the
@@ -242,7 +247,11 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
+        policy = headers["Content-Security-Policy"]
+        if "frame-ancestors" not in policy or "frame-ancestors 'none'" in policy:
+            # Only a view whose own CSP names who may frame it (the widget) is
+            # framed; every other page keeps both refusals.
+            headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )

@@ -18,7 +18,7 @@ from flask_login import current_user
 from gardenhub.db import utcnow
 from gardenhub.hours import gate
 from gardenhub.i18n import _, language
-from gardenhub.security import person_tag, sessionless
+from gardenhub.security import is_sessionless, person_tag, sessionless
 
 bp = Blueprint("app", __name__)
 
@@ -30,7 +30,13 @@ WORKER = Path(__file__).resolve().parent.parent.parent / "static" / "js" / "sw.j
 def tell_the_worker(response: Response) -> Response:
     """Every page says whose it is; the service worker keeps pages only for
     the person on the latest one and forgets them when that changes."""
-    if response.mimetype == "text/html" and request.endpoint != "static":
+    # A page that is the same for everyone (sessionless, publicly cached)
+    # names nobody.
+    if (
+        response.mimetype == "text/html"
+        and request.endpoint != "static"
+        and not is_sessionless()
+    ):
         response.headers.setdefault("GardenHub-Person", person_tag(current_user))
     return response
 

@@ -189,12 +189,35 @@
     });
   }
 
+  // Someone is typing or has a form open in this part of the page: leave it
+  // as it is for now (the next refresh brings it up to date).
+  function busy(node) {
+    return node.contains(document.activeElement) || !!node.querySelector("details[open]");
+  }
+
+  // The server's roster, taken in list by list: the walk-in forms (and any
+  // list someone is working in) stay as they are, so a refresh never throws
+  // away what the coordinator is typing.
   function fresh(html) {
     var page = new DOMParser().parseFromString(html, "text/html");
     var next = page.getElementById("gate");
     if (!next) return false;
-    root.innerHTML = next.innerHTML;
     root.dataset.csrf = next.dataset.csrf;
+    var lists = root.querySelectorAll("ul[data-shift]");
+    var same = lists.length === next.querySelectorAll("ul[data-shift]").length;
+    if (!same && !busy(root)) {
+      root.innerHTML = next.innerHTML;
+      return true;
+    }
+    Array.prototype.forEach.call(lists, function (list) {
+      var shift = list.dataset.shift;
+      var incoming = next.querySelector('ul[data-shift="' + shift + '"]');
+      if (!incoming || busy(list)) return;
+      list.innerHTML = incoming.innerHTML;
+      var count = list.closest("section").querySelector(".here-count");
+      var newCount = incoming.closest("section").querySelector(".here-count");
+      if (count && newCount) count.textContent = newCount.textContent;
+    });
     return true;
   }
 
