@@ -25,7 +25,7 @@ from gardenhub.hours.forms import gate_action
 from gardenhub.i18n import _, ngettext
 from gardenhub.outcomes import committed
 from gardenhub.projects import membership
-from gardenhub.qr import svg
+from gardenhub.qr import svg_document
 from gardenhub.roles import coordinator_required, manageable
 from gardenhub.workdays import signups
 from gardenhub.workdays.models import Shift, Workday
@@ -117,7 +117,7 @@ def code_image(shift_id: int):
     # The address the picture encodes, for the coordinator's own tools (and
     # the browser journeys, which cannot point a camera at a screen).
     headers = {**NO_STORE, "GardenHub-Code-Link": link}
-    return Response(str(svg(link, scale=8)), mimetype="image/svg+xml", headers=headers)
+    return Response(svg_document(link), mimetype="image/svg+xml", headers=headers)
 
 
 @bp.get("/c/<code>")

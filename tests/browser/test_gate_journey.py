@@ -232,6 +232,9 @@ def test_a_volunteer_checks_in_from_the_code_on_the_coordinators_screen(
         ).to_be_visible()
         image = screen_page.get_by_role("img", name=re.compile("QR code to check in"))
         expect(image).to_be_visible()
+        # The picture itself loads (a standalone SVG the browser can draw).
+        image.evaluate("img => img.decode()")
+        assert image.evaluate("img => img.naturalWidth") > 100
         screenshot(screen_page, "gate-code")
         first_src = image.get_attribute("src")
         expect(image).not_to_have_attribute(
