@@ -167,6 +167,30 @@ def token_required(scope: str):
     return decorator
 
 
+def refusals(blueprint: Blueprint, *codes: int):
+    """Document the error statuses an operation may answer, in the API's
+    error shape (schemathesis holds every answer to this list)."""
+
+    def decorate(view):
+        for code in codes:
+            view = blueprint.alt_response(
+                code, schema=schemas.ErrorOut, description=ERRORS[code]
+            )(view)
+        return view
+
+    return decorate
+
+
+def with_token(blueprint: Blueprint, scope: str):
+    """An operation for a token with `scope`: documented as such, and never
+    reading or setting the session."""
+
+    def decorate(view):
+        return blueprint.doc(security=TOKEN)(sessionless(token_required(scope)(view)))
+
+    return decorate
+
+
 def _person():
     return g.api_token.user
 
@@ -312,8 +336,7 @@ def _workdays(summaries, *, member_of: frozenset | set = frozenset()) -> list[di
 @public.route("/gardens")
 @public.arguments(schemas.PageArgs, location="query", as_kwargs=False)
 @public.response(200, schemas.GardenPage)
-@public.alt_response(422, schema=schemas.ErrorOut, description=ERRORS[422])
-@public.alt_response(429, schema=schemas.ErrorOut, description=ERRORS[429])
+@refusals(public, 422, 429)
 @sessionless
 def gardens(args):
     """Every garden."""
@@ -333,8 +356,7 @@ def _public_garden(slug: str) -> Garden:
 
 @public.route("/gardens/<slug>")
 @public.response(200, schemas.GardenOut)
-@public.alt_response(404, schema=schemas.ErrorOut, description=ERRORS[404])
-@public.alt_response(429, schema=schemas.ErrorOut, description=ERRORS[429])
+@refusals(public, 404, 429)
 @sessionless
 def garden(slug: str):
     """One garden."""
@@ -344,8 +366,7 @@ def garden(slug: str):
 @public.route("/projects")
 @public.arguments(schemas.PageArgs, location="query", as_kwargs=False)
 @public.response(200, schemas.ProjectPage)
-@public.alt_response(422, schema=schemas.ErrorOut, description=ERRORS[422])
-@public.alt_response(429, schema=schemas.ErrorOut, description=ERRORS[429])
+@refusals(public, 422, 429)
 @sessionless
 def projects(args):
     """The active projects, by their public names."""
@@ -371,8 +392,7 @@ def _public_project(slug: str) -> Project:
 
 @public.route("/projects/<slug>")
 @public.response(200, schemas.ProjectOut)
-@public.alt_response(404, schema=schemas.ErrorOut, description=ERRORS[404])
-@public.alt_response(429, schema=schemas.ErrorOut, description=ERRORS[429])
+@refusals(public, 404, 429)
 @sessionless
 def project(slug: str):
     """One active project, by its public name."""
@@ -382,9 +402,7 @@ def project(slug: str):
 @public.route("/workdays")
 @public.arguments(schemas.WorkdayArgs, location="query", as_kwargs=False)
 @public.response(200, schemas.WorkdayPage)
-@public.alt_response(404, schema=schemas.ErrorOut, description=ERRORS[404])
-@public.alt_response(422, schema=schemas.ErrorOut, description=ERRORS[422])
-@public.alt_response(429, schema=schemas.ErrorOut, description=ERRORS[429])
+@refusals(public, 404, 422, 429)
 @sessionless
 def workdays(args):
     """Upcoming public workdays (of one garden or project, if asked), with
@@ -401,8 +419,7 @@ def workdays(args):
 
 @public.route("/workdays/<int:workday_id>")
 @public.response(200, schemas.WorkdayOut)
-@public.alt_response(404, schema=schemas.ErrorOut, description=ERRORS[404])
-@public.alt_response(429, schema=schemas.ErrorOut, description=ERRORS[429])
+@refusals(public, 404, 429)
 @sessionless
 def workday(workday_id: int):
     """One public workday of an active project."""
@@ -419,11 +436,8 @@ def workday(workday_id: int):
 
 @mine.route("/me")
 @mine.response(200, schemas.MeOut)
-@mine.alt_response(401, schema=schemas.ErrorOut, description=ERRORS[401])
-@mine.alt_response(429, schema=schemas.ErrorOut, description=ERRORS[429])
-@mine.doc(security=TOKEN)
-@sessionless
-@token_required("read")
+@refusals(mine, 401, 429)
+@with_token(mine, "read")
 def me():
     """Who the token belongs to, and what it may do."""
     token = g.api_token
@@ -471,13 +485,8 @@ def _my_signup(signup: Signup) -> dict:
 @mine.route("/me/shifts")
 @mine.arguments(schemas.PageArgs, location="query", as_kwargs=False)
 @mine.response(200, schemas.MySignupPage)
-@mine.alt_response(401, schema=schemas.ErrorOut, description=ERRORS[401])
-@mine.alt_response(403, schema=schemas.ErrorOut, description=ERRORS[403])
-@mine.alt_response(422, schema=schemas.ErrorOut, description=ERRORS[422])
-@mine.alt_response(429, schema=schemas.ErrorOut, description=ERRORS[429])
-@mine.doc(security=TOKEN)
-@sessionless
-@token_required("read")
+@refusals(mine, 401, 403, 422, 429)
+@with_token(mine, "read")
 def my_shifts(args):
     """My upcoming seats, offers and waitlist places."""
     found = workday_queries.my_signups(_person(), now=utcnow(), upcoming=True)
@@ -488,13 +497,8 @@ def my_shifts(args):
 @mine.route("/me/tasks")
 @mine.arguments(schemas.PageArgs, location="query", as_kwargs=False)
 @mine.response(200, schemas.MyTaskPage)
-@mine.alt_response(401, schema=schemas.ErrorOut, description=ERRORS[401])
-@mine.alt_response(403, schema=schemas.ErrorOut, description=ERRORS[403])
-@mine.alt_response(422, schema=schemas.ErrorOut, description=ERRORS[422])
-@mine.alt_response(429, schema=schemas.ErrorOut, description=ERRORS[429])
-@mine.doc(security=TOKEN)
-@sessionless
-@token_required("read")
+@refusals(mine, 401, 403, 422, 429)
+@with_token(mine, "read")
 def my_tasks(args):
     """The tasks I have taken on, open ones first."""
     person = _person()
@@ -531,14 +535,8 @@ def _own(signup_id: int) -> Signup:
 
 @mine.route("/shifts/<int:shift_id>/signup", methods=["POST"])
 @mine.response(201, schemas.MySignupOut)
-@mine.alt_response(401, schema=schemas.ErrorOut, description=ERRORS[401])
-@mine.alt_response(403, schema=schemas.ErrorOut, description=ERRORS[403])
-@mine.alt_response(404, schema=schemas.ErrorOut, description=ERRORS[404])
-@mine.alt_response(409, schema=schemas.ErrorOut, description=ERRORS[409])
-@mine.alt_response(429, schema=schemas.ErrorOut, description=ERRORS[429])
-@mine.doc(security=TOKEN)
-@sessionless
-@token_required("signup")
+@refusals(mine, 401, 403, 404, 409, 429)
+@with_token(mine, "signup")
 def sign_up(shift_id: int):
     """Sign me up: a seat, or a place on the waitlist when the shift is full
     (the status says which). The same rules as the sign-up button."""
@@ -559,14 +557,8 @@ def sign_up(shift_id: int):
 
 @mine.route("/me/signups/<int:signup_id>/cancel", methods=["POST"])
 @mine.response(200, schemas.MySignupOut)
-@mine.alt_response(401, schema=schemas.ErrorOut, description=ERRORS[401])
-@mine.alt_response(403, schema=schemas.ErrorOut, description=ERRORS[403])
-@mine.alt_response(404, schema=schemas.ErrorOut, description=ERRORS[404])
-@mine.alt_response(409, schema=schemas.ErrorOut, description=ERRORS[409])
-@mine.alt_response(429, schema=schemas.ErrorOut, description=ERRORS[429])
-@mine.doc(security=TOKEN)
-@sessionless
-@token_required("signup")
+@refusals(mine, 401, 403, 404, 409, 429)
+@with_token(mine, "signup")
 def cancel(signup_id: int):
     """Cancel my sign-up (until the shift starts); a freed seat goes to the
     waitlist."""
@@ -581,14 +573,8 @@ def cancel(signup_id: int):
 
 @mine.route("/me/signups/<int:signup_id>/confirm", methods=["POST"])
 @mine.response(200, schemas.MySignupOut)
-@mine.alt_response(401, schema=schemas.ErrorOut, description=ERRORS[401])
-@mine.alt_response(403, schema=schemas.ErrorOut, description=ERRORS[403])
-@mine.alt_response(404, schema=schemas.ErrorOut, description=ERRORS[404])
-@mine.alt_response(409, schema=schemas.ErrorOut, description=ERRORS[409])
-@mine.alt_response(429, schema=schemas.ErrorOut, description=ERRORS[429])
-@mine.doc(security=TOKEN)
-@sessionless
-@token_required("signup")
+@refusals(mine, 401, 403, 404, 409, 429)
+@with_token(mine, "signup")
 def confirm(signup_id: int):
     """Take the seat I was offered from the waitlist."""
     signup = _own(signup_id)
@@ -609,13 +595,8 @@ def confirm(signup_id: int):
 @coordinate.route("/workdays")
 @coordinate.arguments(schemas.PageArgs, location="query", as_kwargs=False)
 @coordinate.response(200, schemas.WorkdayPage)
-@coordinate.alt_response(401, schema=schemas.ErrorOut, description=ERRORS[401])
-@coordinate.alt_response(403, schema=schemas.ErrorOut, description=ERRORS[403])
-@coordinate.alt_response(422, schema=schemas.ErrorOut, description=ERRORS[422])
-@coordinate.alt_response(429, schema=schemas.ErrorOut, description=ERRORS[429])
-@coordinate.doc(security=TOKEN)
-@sessionless
-@token_required("coordinate")
+@refusals(coordinate, 401, 403, 422, 429)
+@with_token(coordinate, "coordinate")
 def managed_workdays(args):
     """Upcoming workdays of the projects I coordinate, members-only ones too,
     with the projects' own titles."""
@@ -652,13 +633,8 @@ def _entry(signup: Signup, project: Project) -> dict:
 
 @coordinate.route("/workdays/<int:workday_id>/roster")
 @coordinate.response(200, schemas.RosterOut)
-@coordinate.alt_response(401, schema=schemas.ErrorOut, description=ERRORS[401])
-@coordinate.alt_response(403, schema=schemas.ErrorOut, description=ERRORS[403])
-@coordinate.alt_response(404, schema=schemas.ErrorOut, description=ERRORS[404])
-@coordinate.alt_response(429, schema=schemas.ErrorOut, description=ERRORS[429])
-@coordinate.doc(security=TOKEN)
-@sessionless
-@token_required("coordinate")
+@refusals(coordinate, 401, 403, 404, 429)
+@with_token(coordinate, "coordinate")
 def roster(workday_id: int):
     """Who is on a workday I coordinate (names as the privacy rules allow)."""
     found = _managed_workday(workday_id)
@@ -672,14 +648,8 @@ def roster(workday_id: int):
 
 @coordinate.route("/signups/<int:signup_id>/check-in", methods=["POST"])
 @coordinate.response(200, schemas.RosterEntryOut)
-@coordinate.alt_response(401, schema=schemas.ErrorOut, description=ERRORS[401])
-@coordinate.alt_response(403, schema=schemas.ErrorOut, description=ERRORS[403])
-@coordinate.alt_response(404, schema=schemas.ErrorOut, description=ERRORS[404])
-@coordinate.alt_response(409, schema=schemas.ErrorOut, description=ERRORS[409])
-@coordinate.alt_response(429, schema=schemas.ErrorOut, description=ERRORS[429])
-@coordinate.doc(security=TOKEN)
-@sessionless
-@token_required("coordinate")
+@refusals(coordinate, 401, 403, 404, 409, 429)
+@with_token(coordinate, "coordinate")
 def check_in(signup_id: int):
     """Check someone on my roster in (inside the check-in window)."""
     signup = db.session.get(Signup, signup_id)
