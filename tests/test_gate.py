@@ -5,7 +5,8 @@ volunteers scan to check themselves in."""
 import html
 import re
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -370,6 +371,24 @@ def test_the_app_opens_on_todays_check_in_or_my_page(
     auth.logout()
     auth.login(make_user())
     assert client.get("/start").headers["Location"] == "/me"
+
+
+def test_an_open_check_in_after_local_midnight_is_still_where_the_app_opens(
+    coordinator, workday
+):
+    """At 23:50 in Berlin, a workday starting at 00:30 is tomorrow's date but
+    its check-in is open: the app opens on it, not on My page."""
+    berlin_midnight = workday.starts_at.astimezone(ZoneInfo("Europe/Berlin"))
+    berlin_midnight = berlin_midnight.replace(hour=0, minute=0) + timedelta(days=1)
+    workday.starts_at = berlin_midnight.astimezone(UTC) + timedelta(minutes=30)
+    workday.ends_at = workday.starts_at + timedelta(hours=3)
+    for shift in workday.shifts:
+        shift.starts_at, shift.ends_at = workday.starts_at, workday.ends_at
+    db.session.commit()
+    late_evening = workday.starts_at - timedelta(minutes=40)
+    assert gate.todays_workday(coordinator, late_evening) == workday
+    # A day earlier the check-in is not open and it is not today: none.
+    assert gate.todays_workday(coordinator, late_evening - timedelta(days=1)) is None
 
 
 # --- The code on the coordinator's screen -------------------------------------

@@ -248,8 +248,9 @@ def self_check_in(shift: Shift, person, *, now: datetime) -> Signup:
 
 
 def todays_workday(person, now: datetime) -> Workday | None:
-    """The workday `person` coordinates whose check-in is open now, else the
-    next one today (in its garden's zone): where the installed app opens."""
+    """The workday `person` coordinates whose check-in is open now (even if it
+    starts after local midnight), else the next one today (in its garden's
+    zone): where the installed app opens."""
     nearby = db.session.scalars(
         select(Workday)
         .where(
@@ -258,17 +259,20 @@ def todays_workday(person, now: datetime) -> Workday | None:
         )
         .order_by(Workday.starts_at)
     )
-    today = [
+    mine = [
         workday
         for workday in nearby
-        if not workday.is_cancelled
-        and to_local(workday.starts_at, workday.timezone).date()
-        == local_today(workday.timezone, now)
-        and workday.can_manage(person)
+        if not workday.is_cancelled and workday.can_manage(person)
     ]
-    for workday in today:
+    for workday in mine:
         windows = [services.check_in_window(shift) for shift in workday.shifts]
         if any(opens <= now <= closes for opens, closes in windows):
             return workday
-    upcoming = [workday for workday in today if workday.ends_at >= now]
+    upcoming = [
+        workday
+        for workday in mine
+        if workday.ends_at >= now
+        and to_local(workday.starts_at, workday.timezone).date()
+        == local_today(workday.timezone, now)
+    ]
     return upcoming[0] if upcoming else None
