@@ -13,6 +13,7 @@ from gardenhub import (
     security,
     timezones,
 )
+from gardenhub.feeds.polls import FeedPolls
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -36,6 +37,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     timezones.init_app(app)
     converters.init_app(app)
     register_blueprints(app)
+    # Inside the proxy fix (security), so it sees the client's address.
+    app.wsgi_app = app.extensions["feed_polls"] = FeedPolls(
+        app.wsgi_app, seconds=app.config["FEED_RECHECK_SECONDS"]
+    )
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

@@ -167,8 +167,10 @@ def test_polling_an_unchanged_feed_does_not_serialize_again(
     from gardenhub.feeds import views
 
     calls = []
-    real = views.serialize
-    monkeypatch.setattr(views, "serialize", lambda *a: calls.append(1) or real(*a))
+    real = views.serialize_pieces
+    monkeypatch.setattr(
+        views, "serialize_pieces", lambda *a: calls.append(1) or real(*a)
+    )
     workday = make_workday()
     for _ in range(3):
         client.get("/calendar.ics")

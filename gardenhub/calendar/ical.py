@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import webcolors
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vText, vUri
 
-from gardenhub.calendar.vtimezone import vtimezone
+from gardenhub.calendar.vtimezone import vtimezone_ical
 from gardenhub.i18n import _
 
 PRODID = "-//GardenHub//Community garden workdays//EN"
@@ -79,9 +79,48 @@ class Organizer:
     name: str = "GardenHub"
 
 
+@dataclass(frozen=True)
+class Piece:
+    """One VEVENT, serialized, with what the calendar around it needs: its
+    zone and years (for the VTIMEZONE blocks). A feed is its pieces joined,
+    so a piece can be kept and reused while its event stays the same."""
+
+    ical: bytes
+    timezone: str
+    years: tuple[int, int]
+
+
+def piece(event: FeedEvent, organizer: "Organizer | None" = None) -> Piece:
+    return Piece(
+        ical=_to_ical(_vevent(_cleaned(event), organizer)),
+        timezone=event.timezone,
+        years=(event.starts_at.year, event.ends_at.year),
+    )
+
+
+FOLD_AT = 75  # octets: icalendar folds a line once it reaches this many
+
+
+def _to_ical(component) -> bytes:
+    """`component.to_ical()`, faster: most lines are short, and only a long
+    one is handed to icalendar's folding (which looks at every character)."""
+    out = []
+    for line in component.content_lines():
+        if line:
+            encoded = line.encode()
+            out.append(encoded if len(encoded) < FOLD_AT else line.to_ical())
+            out.append(b"\r\n")
+    return b"".join(out)
+
+
 def serialize(info: FeedInfo, events: Iterable[FeedEvent]) -> bytes:
     """A subscription feed. Not an iTIP message, so no METHOD."""
-    events = list(events)
+    return serialize_pieces(info, [piece(event) for event in events])
+
+
+def serialize_pieces(info: FeedInfo, pieces: list[Piece]) -> bytes:
+    """The feed of these already serialized events: the same bytes as
+    `serialize` of the events they were made from."""
     calendar = _calendar()
     # icalendar leaves these unescaped and mis-types the TTL unless told.
     calendar.add("name", vText(clean(info.name)))
@@ -97,7 +136,7 @@ def serialize(info: FeedInfo, events: Iterable[FeedEvent]) -> bytes:
         "refresh-interval", vDuration(info.refresh), parameters={"VALUE": "DURATION"}
     )
     calendar.add("x-published-ttl", vDuration(info.refresh))
-    return _finish(calendar, info.timezone, events)
+    return _assemble(calendar, info.timezone, pieces)
 
 
 def serialize_message(event: FeedEvent, organizer: Organizer) -> bytes:
@@ -124,17 +163,27 @@ def _finish(
     *,
     organizer: Organizer | None = None,
 ) -> bytes:
-    zones = sorted({zone} | {event.timezone for event in events})
-    years = sorted(
-        {e.starts_at.year for e in events} | {e.ends_at.year for e in events}
-    )
+    return _assemble(calendar, zone, [piece(event, organizer) for event in events])
+
+
+END = b"END:VCALENDAR\r\n"
+
+
+def _assemble(calendar: Calendar, zone: str, pieces: list[Piece]) -> bytes:
+    """What `calendar.to_ical()` would write with a VTIMEZONE per zone (for
+    the years the events span, and one either side) and the events added, in
+    that order: icalendar writes a component's lines, then each
+    subcomponent's, then its END line."""
+    zones = sorted({zone} | {p.timezone for p in pieces})
+    years = sorted({year for p in pieces for year in p.years})
     first, last = (years[0] - 1, years[-1] + 1) if years else (2000, 2000)
-    if events:
-        for name in zones:
-            calendar.add_component(vtimezone(name, first, last))
-    for event in events:
-        calendar.add_component(_vevent(_cleaned(event), organizer))
-    return calendar.to_ical()
+    head = calendar.to_ical()
+    parts = [head.removesuffix(END)]
+    if pieces:
+        parts += [vtimezone_ical(name, first, last) for name in zones]
+    parts += [p.ical for p in pieces]
+    parts.append(END)
+    return b"".join(parts)
 
 
 def _language(code: str) -> dict[str, str] | None:

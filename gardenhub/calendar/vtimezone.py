@@ -42,6 +42,11 @@ def transitions(zone_name: str, start: datetime, end: datetime) -> list[datetime
 
 
 @lru_cache(maxsize=64)
+def vtimezone_ical(zone_name: str, first_year: int, last_year: int) -> bytes:
+    """The VTIMEZONE block's bytes, kept per zone and year range (at most 64)."""
+    return vtimezone(zone_name, first_year, last_year).to_ical()
+
+
 def vtimezone(zone_name: str, first_year: int, last_year: int) -> Timezone:
     """A VTIMEZONE valid from 1 January `first_year` to the end of `last_year`."""
     zone = ZoneInfo(zone_name)

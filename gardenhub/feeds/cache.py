@@ -17,6 +17,41 @@ from dataclasses import dataclass
 from datetime import datetime
 
 
+class Bounded:
+    """A thread-safe mapping that keeps at most `max_entries`, dropping the
+    least recently used first: every in-process cache of the feeds is one."""
+
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def pop(self, key) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 @dataclass(frozen=True)
 class Built:
     body: bytes
@@ -29,11 +64,14 @@ class Built:
 
 
 class FeedCache:
-    def __init__(self, max_entries: int = 256):
-        self._entries: OrderedDict[str, Built] = OrderedDict()
-        self._checked: dict[tuple, tuple[float, Built]] = {}
-        self._lock = threading.Lock()
-        self.max_entries = max_entries
+    """Built feeds by version (`max_entries`), when each feed identity was
+    last looked at (`max_entries`), and serialized events by what each
+    depends on (`max_pieces`)."""
+
+    def __init__(self, max_entries: int = 256, max_pieces: int = 5000):
+        self._entries = Bounded(max_entries)
+        self._checked = Bounded(max_entries)
+        self.pieces = Bounded(max_pieces)
 
     def recent(self, identity: tuple, seconds: float) -> Built | None:
         """What this feed was at most `seconds` ago, without asking the database.
@@ -43,27 +81,21 @@ class FeedCache:
         """
         if seconds <= 0:
             return None
-        with self._lock:
-            checked = self._checked.get(identity)
+        checked = self._checked.get(identity)
         if checked and time.monotonic() - checked[0] < seconds:
             return checked[1]
         return None
 
     def remember(self, identity: tuple, built: Built) -> None:
-        with self._lock:
-            self._checked[identity] = (time.monotonic(), built)
-            if len(self._checked) > self.max_entries:
-                self._checked.pop(next(iter(self._checked)))
+        self._checked.put(identity, (time.monotonic(), built))
 
     def get_or_build(self, key: str, build, *, language: str) -> Built:
         """`build()` returns (bytes, last_modified); it runs only on a miss.
         The entry (and the ETag) belongs to `language` as well as to `key`."""
         key = fingerprint(key, language)
-        with self._lock:
-            built = self._entries.get(key)
-            if built is not None:
-                self._entries.move_to_end(key)
-                return built
+        built = self._entries.get(key)
+        if built is not None:
+            return built
         body, last_modified = build()
         built = Built(
             body=body,
@@ -72,10 +104,7 @@ class FeedCache:
             language=language,
             gzipped=gzip.compress(body, compresslevel=6, mtime=0),
         )
-        with self._lock:
-            self._entries[key] = built
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+        self._entries.put(key, built)
         return built
 
     def current(
@@ -85,29 +114,30 @@ class FeedCache:
         language: str,
         recheck_seconds: float,
         version: Callable[[], tuple],
-        build: Callable[[], tuple[bytes, datetime | None]],
+        build: Callable[[tuple], tuple[bytes, datetime | None]],
     ) -> Built:
         """This feed's bytes, ETag and Last-Modified, in one call.
 
         Within `recheck_seconds` of the last look, what this process saw then;
         otherwise `version()` (a cheap fingerprint of what the feed shows) picks
-        the built bytes, and `build()` runs only for a version not built yet.
-        `language` is part of the feed's identity: each language is looked at,
-        built and remembered on its own.
+        the built bytes, and `build(version)` runs only for a version not
+        built yet. `language` is part of the feed's identity: each language
+        is looked at, built and remembered on its own.
         """
         identity = (*identity, ("language", language))
         built = self.recent(identity, recheck_seconds)
         if built is None:
+            seen = version()
             built = self.get_or_build(
-                fingerprint(identity, version()), build, language=language
+                fingerprint(identity, seen), lambda: build(seen), language=language
             )
             self.remember(identity, built)
         return built
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._checked.clear()
+        self._entries.clear()
+        self._checked.clear()
+        self.pieces.clear()
 
 
 def etag(body: bytes, language: str) -> str:

@@ -15,12 +15,19 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import inspect, select
 
-from gardenhub.calendar.ical import FeedEvent, FeedInfo, serialize
+from gardenhub.calendar.ical import (
+    FeedEvent,
+    FeedInfo,
+    Piece,
+    piece,
+    serialize,
+    serialize_pieces,
+)
 from gardenhub.config import absolute_url, base_url
 from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db, limiter
-from gardenhub.feeds import services, subscribe
+from gardenhub.feeds import polls, services, subscribe
 from gardenhub.feeds.cache import Built, feeds, fingerprint
 from gardenhub.feeds.forms import FeedTokenForm
 from gardenhub.feeds.models import FeedToken
@@ -134,7 +141,11 @@ def _info(name: str, zone: str, *, url: str, description: str, language: str):
     )
 
 
-def _respond(built: Built, *, filename: str, private: bool = False) -> Response:
+def _respond(
+    built: Built, *, filename: str, private: bool = False, replayable: bool = False
+) -> Response:
+    """The feed's answer; a `replayable` one (a public feed, the same for
+    everyone) is made conditional by the poll layer, which may replay it."""
     compressed = request.accept_encodings["gzip"] > 0
     body = built.gzipped if compressed else built.body
     response = Response(body, content_type="text/calendar; charset=utf-8")
@@ -153,6 +164,8 @@ def _respond(built: Built, *, filename: str, private: bool = False) -> Response:
         response.cache_control.private = True
     else:
         response.cache_control.public = True
+    if replayable:
+        return polls.answer_here(response)
     return response.make_conditional(request)
 
 
@@ -190,37 +203,53 @@ def _public_feed(
     garden_id=None,
     project_id=None,
 ) -> Response:
-    """Polls cost one small aggregate query (or none within the recheck
-    interval); rows are loaded and serialized only when something changed.
-    Runs inside `speaking(language)`."""
+    """Polls cost one small grouped query (or none within the recheck
+    interval); after a change only the events whose stamps moved are loaded
+    and serialized, the rest are reused. Runs inside `speaking(language)`."""
     start, end = window()
     base = base_url()
 
-    def build():
-        summaries = queries.workdays_between(
-            start,
-            end,
-            garden_id=garden_id,
-            project_id=project_id,
-            limit=MAX_EVENTS,
-            for_feeds=True,
-        )
-        events = [workday_calendar.public_event(s, base) for s in summaries]
+    def build(stamps: tuple) -> tuple[bytes, datetime]:
         info = _info(
             name, zone, url=url, description=PUBLIC_DESCRIPTION, language=language
         )
-        return _stamped(serialize(info, events), language)
+        pieces = _public_pieces(stamps, language=language, base=base)
+        return _stamped(serialize_pieces(info, pieces), language)
 
     built = feeds.current(
         (name, zone, filename, url, garden_id, project_id, start, end, base),
         language=language,
         recheck_seconds=current_app.config["FEED_RECHECK_SECONDS"],
-        version=lambda: queries.feed_version(
-            start, end, garden_id=garden_id, project_id=project_id
+        version=lambda: queries.feed_stamps(
+            start, end, garden_id=garden_id, project_id=project_id, limit=MAX_EVENTS
         ),
         build=build,
     )
-    return _respond(built, filename=filename)
+    return _respond(built, filename=filename, replayable=True)
+
+
+def _public_pieces(stamps: tuple, *, language: str, base: str) -> list[Piece]:
+    """Each workday's serialized event, kept by its stamp (what it depends
+    on), the language and the address links start with; only the workdays
+    whose stamps are new are loaded. The feed's bytes are the same as a full
+    build's (tests compare them)."""
+    keys = {stamp: ("public", stamp, language, base) for stamp in stamps}
+    found = {stamp: feeds.pieces.get(key) for stamp, key in keys.items()}
+    missing = [stamp[0] for stamp, piece in found.items() if piece is None]
+    if missing:
+        loaded = {}
+        for summary in queries.workday_summaries(
+            Workday.id.in_(missing), for_feeds=True
+        ):
+            made = piece(workday_calendar.public_event(summary, base))
+            loaded[summary.workday.id] = made
+            # Kept under the stamp of the rows it was made from (a change
+            # between the two queries only makes it newer than asked for).
+            feeds.pieces.put(("public", queries.stamp(summary), language, base), made)
+        for stamp in stamps:
+            if found[stamp] is None:
+                found[stamp] = loaded.get(stamp[0])
+    return [made for made in found.values() if made is not None]
 
 
 @bp.get("/calendar.ics")

@@ -28,6 +28,7 @@ class WorkdaySummary:
     taken: int
     waiting: int
     seats_changed_at: datetime | None = None
+    shift_count: int = 0
 
     @property
     def open_spots(self) -> int:
@@ -85,6 +86,7 @@ def _seat_totals(workday_ids: list[int]):
             func.sum(signups_with(*SEAT_STATUSES)),
             func.sum(signups_with(SignupStatus.waitlisted)),
             func.max(Shift.seats_changed_at),
+            func.count(Shift.id),
         )
         .where(Shift.workday_id.in_(workday_ids))
         .group_by(Shift.workday_id)
@@ -137,7 +139,9 @@ def workday_summaries(
     }
     summaries = []
     for workday in workdays:
-        capacity, taken, waiting, changed = totals.get(workday.id, (0, 0, 0, None))
+        capacity, taken, waiting, changed, shifts = totals.get(
+            workday.id, (0, 0, 0, None, 0)
+        )
         summaries.append(
             WorkdaySummary(
                 workday,
@@ -145,6 +149,7 @@ def workday_summaries(
                 int(taken or 0),
                 int(waiting or 0),
                 _as_utc(changed),
+                int(shifts or 0),
             )
         )
     return summaries
@@ -358,16 +363,18 @@ def feed_signups(
     )
 
 
-def feed_version(
+def feed_stamps(
     start: datetime,
     end: datetime,
     *,
     garden_id: int | None = None,
     project_id: int | None = None,
-) -> tuple:
-    """A cheap fingerprint of everything a public feed over [start, end) shows:
-    which workdays, their last change, seat changes, and their garden's and
-    project's last change. One aggregate query; no rows are loaded."""
+    limit: int | None = None,
+) -> tuple[tuple, ...]:
+    """What each workday of a public feed over [start, end) depends on, in the
+    feed's order (as `workdays_between(..., for_feeds=True)`): one `stamp` per
+    workday. One grouped query; no rows are loaded. The tuple as a whole is
+    the feed's version: any change to what the feed shows changes it."""
     conditions = [
         in_feeds(),
         Workday.starts_at < end,
@@ -379,20 +386,63 @@ def feed_version(
         conditions.append(Workday.garden_id == garden_id)
     if project_id:
         conditions.append(Workday.project_id == project_id)
-    row = db.session.execute(
+    query = (
         select(
-            func.count(Shift.id),
-            func.count(func.distinct(Workday.id)),
-            func.sum(Workday.id),
-            func.max(Workday.updated_at),
+            Workday.id,
+            Workday.revision,
+            Workday.updated_at,
+            Project.updated_at,
+            Garden.updated_at,
+            func.sum(Shift.capacity),
             func.max(Shift.seats_changed_at),
-            func.max(Project.updated_at),
-            func.max(Garden.updated_at),
+            func.count(Shift.id),
         )
         .select_from(Workday)
         .join(Project, Project.id == Workday.project_id)
         .outerjoin(Garden, Garden.id == Workday.garden_id)
         .outerjoin(Shift, Shift.workday_id == Workday.id)
         .where(*conditions)
-    ).one()
-    return tuple(str(value) for value in row)
+        .group_by(Workday.id, Project.id, Garden.id)
+        .order_by(Workday.starts_at, Workday.id)
+    )
+    if limit:
+        query = query.limit(limit)
+    return tuple(_stamp(*row) for row in db.session.execute(query))
+
+
+def stamp(summary: WorkdaySummary) -> tuple:
+    """The same stamp as `feed_stamps` gives, from a loaded summary: a feed
+    event made from this summary may be kept under it."""
+    workday = summary.workday
+    return _stamp(
+        workday.id,
+        workday.revision,
+        workday.updated_at,
+        workday.project.updated_at,
+        workday.garden.updated_at if workday.garden else None,
+        summary.capacity,
+        summary.seats_changed_at,
+        summary.shift_count,
+    )
+
+
+def _stamp(
+    workday_id,
+    revision,
+    updated,
+    project_updated,
+    garden_updated,
+    seats,
+    seats_changed,
+    shifts,
+) -> tuple:
+    return (
+        workday_id,
+        revision,
+        _as_utc(updated),
+        _as_utc(project_updated),
+        _as_utc(garden_updated),
+        int(seats or 0),
+        _as_utc(seats_changed),
+        int(shifts or 0),
+    )
