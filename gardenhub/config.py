@@ -185,6 +185,10 @@ def finalize(app: Flask) -> None:
             "for example: export GARDENHUB_BASE_URL=https://garden.example.org"
         )
     config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URL"]
+    # The `flask db` commands (Flask-Migrate, Alembic: about 11 MiB) are
+    # loaded for the command line, where Flask sets FLASK_RUN_FROM_CLI, and
+    # where asked (tests); a gunicorn worker never runs a migration.
+    config.setdefault("MIGRATIONS", os.environ.get("FLASK_RUN_FROM_CLI") == "true")
     _check_sms(config)
 
 

@@ -4,7 +4,6 @@ from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
@@ -12,7 +11,6 @@ from gardenhub.db import Base
 from gardenhub.i18n import _l
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 # Limits are set per view (gardenhub.security); storage from RATELIMIT_STORAGE_URI.
@@ -21,7 +19,10 @@ limiter = Limiter(key_func=get_remote_address)
 
 def init_app(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    if app.config["MIGRATIONS"]:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to continue.")

@@ -60,6 +60,7 @@ def app(tmp_path, app_config):
             "BASE_URL": "https://gardenhub.test",
             "RATELIMIT_ENABLED": False,
             "FEED_RECHECK_SECONDS": 0,
+            "MIGRATIONS": True,  # tests run upgrade() and downgrade()
             **app_config,
         }
     )

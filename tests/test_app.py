@@ -40,6 +40,22 @@ def test_development_generates_a_secret_key_once_and_keeps_it(tmp_path, monkeypa
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
 
 
+def test_migrations_load_for_the_command_line_not_for_a_server(tmp_path, monkeypatch):
+    monkeypatch.setenv("GARDENHUB_ENV", "development")
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    served = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert "migrate" not in served.extensions
+    # What `flask` sets before it loads the app.
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+    database = f"sqlite:///{tmp_path / 'cli.db'}"
+    command_line = create_app({"SQLALCHEMY_DATABASE_URI": database})
+    assert "migrate" in command_line.extensions
+    result = command_line.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with command_line.app_context():
+        assert db.session.scalar(db.text("select version_num from alembic_version"))
+
+
 def test_unknown_page_gets_friendly_404(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404

@@ -1,5 +1,6 @@
 """Registration, authentication, passwords and roles."""
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,8 +20,13 @@ from gardenhub.i18n import known as known_language
 from gardenhub.notifications import phones, sms
 from gardenhub.notifications import services as notifications
 
-# Checked when no account matches, so a failed log-in takes as long either way.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked when no account matches, so a failed log-in takes as long
+    either way. Made on first use: scrypt needs 32 MiB while it works, which a
+    worker that never sees a log-in should not carry as its peak."""
+    return generate_password_hash("not-a-real-password")
 
 
 class AccountError(GardenHubError):
@@ -333,7 +339,7 @@ def authenticate(
     empty LogIn that never says whether the address exists."""
     user = find_by_email(email)
     if user is None or not user.password_hash:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return LogIn()
     if not user.check_password(password) or not user.is_active or user.is_guest:
         return LogIn()
