@@ -18,12 +18,12 @@ import pstats
 import re
 import time
 
+from nocache import create_app as create_nocache_app
 from seed import PASSWORD  # bench/ is on sys.path when run as a script
 from sqlalchemy import event
 
 from gardenhub import create_app
 from gardenhub.extensions import db
-from gardenhub.feeds.cache import feeds
 
 
 def log_in(client, email: str) -> None:
@@ -49,9 +49,8 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30)
     args = parser.parse_args()
 
-    app = create_app()
-    if args.no_cache:
-        app.before_request(feeds.clear)
+    # --no-cache: bench/nocache.py's app, every feed cache emptied per request.
+    app = create_nocache_app() if args.no_cache else create_app()
     client = app.test_client()
     if args.login:
         log_in(client, args.login)

@@ -3,13 +3,17 @@
 Bare Flask, SQLAlchemy Core with hand-written SQL, Jinja and icalendar over the same
 database; no Flask-Login, no WTForms, no GardenHub code, no caching. The viewer of
 the workday page comes from Flask's signed session cookie (set by /login/<id>),
-the feed window and base URL from the same GARDENHUB_* variables. Serve it with
+the feed window and base URL from the same GARDENHUB_* variables. `/bytes`
+answers, from memory, the file named by BENCH_FEED_BYTES (the harness writes
+GardenHub's public feed there): what serving an unchanged feed costs a bare
+Flask route. Serve it with
     gunicorn -w 2 --pythonpath bench "reference:create_app()"
 """
 
 import hashlib
 import os
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, abort, render_template_string, session
@@ -114,6 +118,17 @@ def create_app() -> Flask:
     @app.get("/hello")
     def hello():
         return "hello"
+
+    feed_bytes: list[bytes] = []  # read on the first request, then kept
+
+    @app.get("/bytes")
+    def same_bytes():
+        if not feed_bytes:
+            path = os.environ.get("BENCH_FEED_BYTES")
+            if not path or not Path(path).is_file():
+                abort(404)
+            feed_bytes.append(Path(path).read_bytes())
+        return Response(feed_bytes[0], content_type="text/calendar; charset=utf-8")
 
     @app.get("/login/<int:user_id>")
     def login(user_id: int):

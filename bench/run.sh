@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `make bench`: measure GardenHub against a plain reference app on PostgreSQL.
-# Sets up what it needs (wrk, a running PostgreSQL, a throw-away database that is
-# dropped at exit), migrates the schema, then bench/harness.py seeds, serves,
-# measures and writes bench/RESULTS.md. BENCH_QUICK=1 runs only the 1x data set
-# with short measurements; BENCH_KEEP_DB=1 keeps the database for profiling.
+# Sets up what it needs (wrk, a running PostgreSQL and Redis, a throw-away
+# database that is dropped at exit), migrates the schema, then bench/harness.py
+# seeds, serves, measures and writes bench/RESULTS.md. BENCH_QUICK=1 runs only
+# the 1x data set with short measurements (the two-instance part stays, short);
+# BENCH_SCALES=1,10 picks the scales; BENCH_KEEP_DB=1 keeps the database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,13 @@ if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
   echo "== starting PostgreSQL"
   pg_ctlcluster --skip-systemctl-redirect 15 main start
   for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+fi
+
+# The two-instance part keeps both instances' rate limits in one Redis database.
+if ! redis-cli ping >/dev/null 2>&1; then
+  echo "== starting Redis"
+  redis-server --daemonize yes >/dev/null
+  for _ in $(seq 1 30); do redis-cli ping >/dev/null 2>&1 && break; sleep 0.2; done
 fi
 
 database="gardenhub_bench_$$"
@@ -48,5 +56,8 @@ echo "== schema: flask db upgrade ($database)"
 quick=()
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
   quick=(--quick)
+fi
+if [ -n "${BENCH_SCALES:-}" ]; then  # e.g. BENCH_SCALES=1,10 with BENCH_QUICK=1
+  quick+=(--scales "$BENCH_SCALES")
 fi
 .venv/bin/python bench/harness.py --log-dir "$workdir" "${quick[@]}"
