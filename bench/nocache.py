@@ -19,13 +19,7 @@ from gardenhub.feeds.cache import feeds
 def clear_feed_caches(app: Flask) -> None:
     """Forget every built or replayable feed answer this process holds."""
     feeds.clear()
-    for name, extension in app.extensions.items():
-        clear = getattr(extension, "clear", None)
-        ours = name.startswith("feed") or type(extension).__module__.startswith(
-            "gardenhub.feeds"
-        )
-        if ours and callable(clear):
-            clear()
+    app.extensions["feed_polls"].clear()
 
 
 def create_app() -> Flask:

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 
 class Bounded:
@@ -32,6 +33,17 @@ class Bounded:
             if value is not None:
                 self._entries.move_to_end(key)
             return value
+
+    def get_many(self, keys: list) -> list:
+        """`get` for each key, under one lock (None where missing)."""
+        found = []
+        with self._lock:
+            for key in keys:
+                value = self._entries.get(key)
+                if value is not None:
+                    self._entries.move_to_end(key)
+                found.append(value)
+        return found
 
     def put(self, key, value) -> None:
         with self._lock:
@@ -58,14 +70,18 @@ class Built:
     etag: str
     last_modified: datetime | None = None
     language: str = ""  # what the words in the bytes are written in
-    # The same bytes gzip-compressed once per build (mtime 0, so they are
-    # stable), for the calendar apps that ask for it.
-    gzipped: bytes = b""
+
+    @cached_property
+    def gzipped(self) -> bytes:
+        """The same bytes gzip-compressed, once per build (mtime 0, so they
+        are stable), when a calendar app first asks for them."""
+        return gzip.compress(self.body, compresslevel=6, mtime=0)
 
 
 class FeedCache:
-    """Built feeds by version (`max_entries`), when each feed identity was
-    last looked at (`max_entries`), and serialized events by what each
+    """Feeds built from rows, by a fingerprint of their events
+    (`max_entries`); per public feed, when it was last looked at, the version
+    it had and its bytes (`max_entries`); and serialized events by what each
     depends on (`max_pieces`)."""
 
     def __init__(self, max_entries: int = 256, max_pieces: int = 5000):
@@ -73,36 +89,17 @@ class FeedCache:
         self._checked = Bounded(max_entries)
         self.pieces = Bounded(max_pieces)
 
-    def recent(self, identity: tuple, seconds: float) -> Built | None:
-        """What this feed was at most `seconds` ago, without asking the database.
-
-        Calendar apps are told to come back in minutes (max-age), so a few seconds
-        of delay is invisible to them and spares the database most polls.
-        """
-        if seconds <= 0:
-            return None
-        checked = self._checked.get(identity)
-        if checked and time.monotonic() - checked[0] < seconds:
-            return checked[1]
-        return None
-
-    def remember(self, identity: tuple, built: Built) -> None:
-        self._checked.put(identity, (time.monotonic(), built))
-
     def get_or_build(self, key: str, build, *, language: str) -> Built:
-        """`build()` returns (bytes, last_modified); it runs only on a miss.
-        The entry (and the ETag) belongs to `language` as well as to `key`."""
+        """`build()` returns (bytes, ETag, last_modified); it runs only on a
+        miss. The entry (and the ETag) belongs to `language` as well as to
+        `key`."""
         key = fingerprint(key, language)
         built = self._entries.get(key)
         if built is not None:
             return built
-        body, last_modified = build()
+        body, tag, last_modified = build()
         built = Built(
-            body=body,
-            etag=etag(body, language),
-            last_modified=last_modified,
-            language=language,
-            gzipped=gzip.compress(body, compresslevel=6, mtime=0),
+            body=body, etag=tag, last_modified=last_modified, language=language
         )
         self._entries.put(key, built)
         return built
@@ -114,24 +111,32 @@ class FeedCache:
         language: str,
         recheck_seconds: float,
         version: Callable[[], tuple],
-        build: Callable[[tuple], tuple[bytes, datetime | None]],
+        build: Callable[[tuple], tuple[bytes, str, datetime | None]],
     ) -> Built:
         """This feed's bytes, ETag and Last-Modified, in one call.
 
-        Within `recheck_seconds` of the last look, what this process saw then;
-        otherwise `version()` (a cheap fingerprint of what the feed shows) picks
-        the built bytes, and `build(version)` runs only for a version not
-        built yet. `language` is part of the feed's identity: each language
-        is looked at, built and remembered on its own.
+        Within `recheck_seconds` of the last look, what this process saw then
+        (calendar apps are told to come back in minutes, so a few seconds of
+        delay is invisible to them and spares the database most polls).
+        Otherwise `version()` (a cheap description of what the feed shows)
+        is compared with the version seen last time, and `build(version)`
+        runs only when it differs. `language` is part of the feed's
+        identity: each language is looked at, built and remembered on its
+        own.
         """
         identity = (*identity, ("language", language))
-        built = self.recent(identity, recheck_seconds)
-        if built is None:
-            seen = version()
-            built = self.get_or_build(
-                fingerprint(identity, seen), lambda: build(seen), language=language
+        looked = self._checked.get(identity)
+        if looked is not None and time.monotonic() - looked[0] < recheck_seconds:
+            return looked[2]
+        seen = version()
+        if looked is not None and looked[1] == seen:
+            built = looked[2]
+        else:
+            body, tag, last_modified = build(seen)
+            built = Built(
+                body=body, etag=tag, last_modified=last_modified, language=language
             )
-            self.remember(identity, built)
+        self._checked.put(identity, (time.monotonic(), seen, built))
         return built
 
     def clear(self) -> None:

@@ -71,15 +71,15 @@ def _later(now: datetime, before: datetime) -> datetime:
     return max(now, before + timedelta(seconds=1))
 
 
-def changed_at(feed: str, body: bytes, *, language: str, now: datetime) -> datetime:
+def changed_at(feed: str, digest: str, *, language: str, now: datetime) -> datetime:
     """Last-Modified of the feed named `feed` (its address; hashed, since a
     private feed's address is its secret) in `language`, now that it holds
-    `body`: kept while the bytes stay the same, `now` once they differ. Each
-    language of a feed is its own representation with its own stamp (the
-    Spanish and English bytes alternating must not move each other's).
-    Commits its own row."""
+    bytes whose hash (their ETag) is `digest`: kept while the bytes stay the
+    same, `now` once they differ. Each language of a feed is its own
+    representation with its own stamp (the Spanish and English bytes
+    alternating must not move each other's). Commits its own row."""
     key = hashlib.sha256(f"{feed}\x00{language}".encode()).hexdigest()
-    etag = hashlib.sha256(body).hexdigest()
+    etag = digest
     row = db.session.get(FeedStamp, key)
     if row is None:
         try:

@@ -28,7 +28,7 @@ from gardenhub.csrf import token_checked_by_form
 from gardenhub.db import utcnow
 from gardenhub.extensions import db, limiter
 from gardenhub.feeds import polls, services, subscribe
-from gardenhub.feeds.cache import Built, feeds, fingerprint
+from gardenhub.feeds.cache import Built, etag, feeds, fingerprint
 from gardenhub.feeds.forms import FeedTokenForm
 from gardenhub.feeds.models import FeedToken
 from gardenhub.gardens.models import Garden
@@ -169,11 +169,14 @@ def _respond(
     return response.make_conditional(request)
 
 
-def _stamped(body: bytes, language: str) -> tuple[bytes, datetime]:
-    """The bytes with this feed's Last-Modified (per language), which moves
-    when they do."""
-    return body, services.changed_at(
-        request.path, body, language=language, now=utcnow()
+def _stamped(body: bytes, language: str) -> tuple[bytes, str, datetime]:
+    """The bytes with their ETag and this feed's Last-Modified (per
+    language), which moves when they do."""
+    tag = etag(body, language)
+    return (
+        body,
+        tag,
+        services.changed_at(request.path, tag, language=language, now=utcnow()),
     )
 
 
@@ -209,7 +212,7 @@ def _public_feed(
     start, end = window()
     base = base_url()
 
-    def build(stamps: tuple) -> tuple[bytes, datetime]:
+    def build(stamps: tuple) -> tuple[bytes, str, datetime]:
         info = _info(
             name, zone, url=url, description=PUBLIC_DESCRIPTION, language=language
         )
@@ -233,8 +236,8 @@ def _public_pieces(stamps: tuple, *, language: str, base: str) -> list[Piece]:
     on), the language and the address links start with; only the workdays
     whose stamps are new are loaded. The feed's bytes are the same as a full
     build's (tests compare them)."""
-    keys = {stamp: ("public", stamp, language, base) for stamp in stamps}
-    found = {stamp: feeds.pieces.get(key) for stamp, key in keys.items()}
+    keys = [("public", stamp, language, base) for stamp in stamps]
+    found = dict(zip(stamps, feeds.pieces.get_many(keys), strict=True))
     missing = [stamp[0] for stamp, piece in found.items() if piece is None]
     if missing:
         loaded = {}

@@ -28,7 +28,6 @@ class WorkdaySummary:
     taken: int
     waiting: int
     seats_changed_at: datetime | None = None
-    shift_count: int = 0
 
     @property
     def open_spots(self) -> int:
@@ -86,7 +85,6 @@ def _seat_totals(workday_ids: list[int]):
             func.sum(signups_with(*SEAT_STATUSES)),
             func.sum(signups_with(SignupStatus.waitlisted)),
             func.max(Shift.seats_changed_at),
-            func.count(Shift.id),
         )
         .where(Shift.workday_id.in_(workday_ids))
         .group_by(Shift.workday_id)
@@ -139,9 +137,7 @@ def workday_summaries(
     }
     summaries = []
     for workday in workdays:
-        capacity, taken, waiting, changed, shifts = totals.get(
-            workday.id, (0, 0, 0, None, 0)
-        )
+        capacity, taken, waiting, changed = totals.get(workday.id, (0, 0, 0, None))
         summaries.append(
             WorkdaySummary(
                 workday,
@@ -149,7 +145,6 @@ def workday_summaries(
                 int(taken or 0),
                 int(waiting or 0),
                 _as_utc(changed),
-                int(shifts or 0),
             )
         )
     return summaries
@@ -386,6 +381,14 @@ def feed_stamps(
         conditions.append(Workday.garden_id == garden_id)
     if project_id:
         conditions.append(Workday.project_id == project_id)
+    # A shift's capacity or seats change sets its seats_changed_at; adding or
+    # editing a shift touches the workday: these columns see every change.
+    seats_changed = (
+        select(func.max(Shift.seats_changed_at))
+        .where(Shift.workday_id == Workday.id)
+        .correlate(Workday)
+        .scalar_subquery()
+    )
     query = (
         select(
             Workday.id,
@@ -393,16 +396,11 @@ def feed_stamps(
             Workday.updated_at,
             Project.updated_at,
             Garden.updated_at,
-            func.sum(Shift.capacity),
-            func.max(Shift.seats_changed_at),
-            func.count(Shift.id),
+            seats_changed,
         )
-        .select_from(Workday)
         .join(Project, Project.id == Workday.project_id)
         .outerjoin(Garden, Garden.id == Workday.garden_id)
-        .outerjoin(Shift, Shift.workday_id == Workday.id)
         .where(*conditions)
-        .group_by(Workday.id, Project.id, Garden.id)
         .order_by(Workday.starts_at, Workday.id)
     )
     if limit:
@@ -420,29 +418,20 @@ def stamp(summary: WorkdaySummary) -> tuple:
         workday.updated_at,
         workday.project.updated_at,
         workday.garden.updated_at if workday.garden else None,
-        summary.capacity,
         summary.seats_changed_at,
-        summary.shift_count,
     )
 
 
 def _stamp(
-    workday_id,
-    revision,
-    updated,
-    project_updated,
-    garden_updated,
-    seats,
-    seats_changed,
-    shifts,
+    workday_id, revision, updated, project_updated, garden_updated, seats_changed
 ) -> tuple:
+    """Columns come back as aware UTC datetimes (UTCDateTime); an aggregate
+    does not (SQLite gives text), so `seats_changed` is made one."""
     return (
         workday_id,
         revision,
-        _as_utc(updated),
-        _as_utc(project_updated),
-        _as_utc(garden_updated),
-        int(seats or 0),
+        updated,
+        project_updated,
+        garden_updated,
         _as_utc(seats_changed),
-        int(shifts or 0),
     )
