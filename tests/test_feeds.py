@@ -842,3 +842,28 @@ def test_feeds_in_any_language_never_load_the_user(
         assert "Set-Cookie" not in response.headers, path
     assert loaded == []
     assert client.get(f"/feeds/{token}.ics").headers["Content-Language"] == "es"
+
+
+def test_a_private_feed_costs_the_same_queries_for_one_project_or_many(
+    client, auth, make_user, make_workday, make_signup, make_member, count_queries
+):
+    person = make_user()
+    auth.login(person)
+    token = create_token(client)
+
+    def polled() -> int:
+        with count_queries() as queries:
+            assert client.get(f"/feeds/{token}.ics").status_code == 200
+        return len(queries)
+
+    first = make_workday(title="First circle")
+    make_member(first.project, person)
+    make_signup(first.shifts[0], person)
+    polled()  # the first poll also stamps the link's first use and the feed
+    one = polled()
+    for days in (4, 5, 6, 7):
+        other = make_workday(days=days, title=f"Circle {days}")
+        make_member(other.project, person)
+        make_signup(other.shifts[0], person)
+    polled()  # the new bytes move the feed's Last-Modified stamp
+    assert polled() == one

@@ -336,9 +336,11 @@ def load_workday_page(workday_id: int) -> Workday | None:
 def feed_signups(
     person, start: datetime, end: datetime, *, include_waiting: bool
 ) -> list[Signup]:
-    """A person's sign-ups on shifts inside [start, end), for their private feed."""
+    """A person's sign-ups on shifts inside [start, end), for their private
+    feed, with who belongs to each project read at once (the feed shows a
+    group's own name only to its members)."""
     statuses = [*SEAT_STATUSES, *([SignupStatus.waitlisted] if include_waiting else [])]
-    return list(
+    signups = list(
         db.session.scalars(
             select(Signup)
             .join(Shift, Shift.id == Signup.shift_id)
@@ -356,6 +358,8 @@ def feed_signups(
             .order_by(Shift.starts_at, Shift.id)
         ).unique()
     )
+    Project.load_member_ids({signup.shift.workday.project for signup in signups})
+    return signups
 
 
 def feed_stamps(
