@@ -158,6 +158,32 @@ def test_no_token_or_a_bad_one_is_asked_for_a_valid_one(client, make_user):
         assert error(response)["code"] == "unauthorized"
 
 
+def test_my_shifts_cost_the_same_queries_for_one_project_or_many(
+    client, make_user, make_workday, make_signup, make_member, count_queries
+):
+    person = make_user()
+    secret = token_for(person)
+    first = make_workday(days=3)
+    make_member(first.project, person)
+    make_signup(first.shifts[0], person)
+    client.get("/api/v1/me/shifts", headers=bearer(secret))  # notes first use
+    with count_queries() as few:
+        client.get("/api/v1/me/shifts", headers=bearer(secret))
+    for days in range(4, 9):
+        other = make_workday(days=days)
+        make_member(other.project, person)
+        make_signup(other.shifts[0], person)
+    with count_queries() as many:
+        titles = [
+            mine["workday_title"]
+            for mine in client.get(
+                "/api/v1/me/shifts", headers=bearer(secret)
+            ).get_json()["items"]
+        ]
+    assert len(many) == len(few)
+    assert titles == ["Members' workday"] * 6  # a member sees the group's title
+
+
 def test_a_session_cookie_is_never_enough(client, auth, make_user):
     person = make_user()
     auth.login(person)

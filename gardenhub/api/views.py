@@ -457,7 +457,8 @@ def _my_signups(found: list[Signup]) -> list[dict]:
     seats = _shift_seats([signup.shift_id for signup in found])
     positions = workday_queries.waitlist_positions(found)
     projects = {signup.shift.workday.project for signup in found}
-    member = {p.id for p in projects if membership.belongs(p, person)}
+    Project.load_member_ids(projects)
+    member = {p.id for p in projects if person.is_admin or p.includes(person)}
     answer = []
     for signup in found:
         shift = signup.shift
