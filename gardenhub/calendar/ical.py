@@ -100,7 +100,7 @@ class Piece:
     years: tuple[int, int]
 
 
-def piece(event: FeedEvent, organizer: "Organizer | None" = None) -> Piece:
+def piece(event: FeedEvent, organizer: Organizer | None = None) -> Piece:
     return Piece(
         ical=vevent_ical(_cleaned(event), organizer),
         timezone=event.timezone,

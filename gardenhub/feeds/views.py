@@ -206,9 +206,9 @@ def _public_feed(
     garden_id=None,
     project_id=None,
 ) -> Response:
-    """Polls cost one small grouped query (or none within the recheck
-    interval); after a change only the events whose stamps moved are loaded
-    and serialized, the rest are reused. Runs inside `speaking(language)`."""
+    """Polls cost one query (or none within the recheck interval); after a
+    change only the events whose stamps moved are loaded and serialized, the
+    rest are reused. Runs inside `speaking(language)`."""
     start, end = window()
     base = base_url()
 
@@ -238,7 +238,7 @@ def _public_pieces(stamps: tuple, *, language: str, base: str) -> list[Piece]:
     build's (tests compare them)."""
     keys = [("public", stamp, language, base) for stamp in stamps]
     found = dict(zip(stamps, feeds.pieces.get_many(keys), strict=True))
-    missing = [stamp[0] for stamp, piece in found.items() if piece is None]
+    missing = [stamp[0] for stamp, made in found.items() if made is None]
     if missing:
         loaded = {}
         for summary in queries.workday_summaries(
